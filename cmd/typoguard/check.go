@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/typoguard/typoguard"
+)
+
+// maxLine bounds one input line; a longer line is reported as invalid
+// and skipped, and the stream goes on.
+const maxLine = 64 << 10
+
+// checkOutput is one JSON line of "typoguard check -json": the contract
+// other tools are built against.
+type checkOutput struct {
+	Address    string              `json:"address"`
+	Verdict    string              `json:"verdict"`
+	Suggestion string              `json:"suggestion"`
+	Findings   []typoguard.Finding `json:"findings"`
+	Error      string              `json:"error,omitempty"`
+}
+
+func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) (flagged bool, err error) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pf protectFlags
+	pf.register(fs)
+	jsonOut := fs.Bool("json", false, "write JSON Lines, one object per address")
+	color := fs.String("color", "auto", "colour the text output: auto (on a terminal), always or never")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), `Usage: typoguard check [flags] [ADDRESS ...]
+
+Judges each ADDRESS, or with none each line of standard input (one address
+per line, a display name allowed, blank lines skipped), in input order.
+Exit status: 0 when every address is ok, 1 when any is warn, block or
+invalid, 2 on a usage or I/O error.
+
+%s
+Flags:
+`, defaultSetHelp())
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return false, err
+		}
+		return false, errUsage
+	}
+	g, err := pf.guard()
+	if err != nil {
+		return false, err
+	}
+	useColor, err := colorMode(*color, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "typoguard:", err)
+		return false, errUsage
+	}
+	w := bufio.NewWriterSize(stdout, 64<<10)
+	p := &printer{w: w, json: *jsonOut, color: useColor}
+	emit := func(addr string) error {
+		r, _ := g.Check(addr)
+		if r.Verdict != typoguard.OK {
+			flagged = true
+		}
+		return p.print(r)
+	}
+	if fs.NArg() > 0 {
+		for _, a := range fs.Args() {
+			if err := emit(a); err != nil {
+				return flagged, err
+			}
+		}
+		return flagged, w.Flush()
+	}
+	br := bufio.NewReaderSize(stdin, 64<<10)
+	for {
+		line, tooLong, err := readLine(br)
+		if len(line) > 0 || tooLong {
+			if tooLong {
+				flagged = true
+				if err := p.tooLong(line); err != nil {
+					return flagged, err
+				}
+			} else if s := strings.TrimSpace(string(line)); s != "" {
+				if err := emit(s); err != nil {
+					return flagged, err
+				}
+			}
+		}
+		if err == io.EOF {
+			return flagged, w.Flush()
+		}
+		if err != nil {
+			w.Flush()
+			return flagged, fmt.Errorf("reading standard input: %w", err)
+		}
+	}
+}
+
+// readLine returns the next line without its line ending. A line longer
+// than maxLine is consumed to its end and reported with tooLong set and
+// its first bytes in line.
+func readLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(buf)+len(chunk) > maxLine {
+			if !tooLong {
+				buf = append(buf, chunk[:min(len(chunk), 256)]...)
+			}
+			tooLong = true
+		} else if !tooLong {
+			buf = append(buf, chunk...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if tooLong {
+			return buf[:min(len(buf), 256)], true, err
+		}
+		return bytes.TrimRight(buf, "\r\n"), false, err
+	}
+}
+
+// printer writes results as text or JSON Lines.
+type printer struct {
+	w     *bufio.Writer
+	json  bool
+	color bool
+}
+
+func (p *printer) print(r typoguard.Result) error {
+	if p.json {
+		out := checkOutput{
+			Address:    r.Input,
+			Verdict:    r.Verdict.String(),
+			Suggestion: r.Suggestion,
+			Findings:   r.Findings,
+		}
+		if out.Findings == nil {
+			out.Findings = []typoguard.Finding{}
+		}
+		if r.Err != nil {
+			out.Error = r.Err.Error()
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		p.w.Write(b)
+		return p.w.WriteByte('\n')
+	}
+	verdict := fmt.Sprintf("%-7s", r.Verdict)
+	if p.color {
+		verdict = colors[r.Verdict] + verdict + "\x1b[0m"
+	}
+	switch {
+	case r.Err != nil:
+		fmt.Fprintf(p.w, "%s %s: %v\n", verdict, printable(r.Input), r.Err)
+	case r.Suggestion != "":
+		fmt.Fprintf(p.w, "%s %s: did you mean %s? %s\n", verdict, printable(r.Input), r.Suggestion, r.Findings[0].Message)
+	default:
+		fmt.Fprintf(p.w, "%s %s\n", verdict, printable(r.Input))
+	}
+	return nil
+}
+
+// tooLong reports an input line longer than maxLine.
+func (p *printer) tooLong(prefix []byte) error {
+	r := typoguard.Result{
+		Input:   string(prefix) + "…",
+		Verdict: typoguard.Invalid,
+		Err:     fmt.Errorf("typoguard: check: line longer than %d bytes: %w", maxLine, typoguard.ErrTooLong),
+	}
+	return p.print(r)
+}
+
+var colors = map[typoguard.Verdict]string{
+	typoguard.OK:      "\x1b[32m",
+	typoguard.Warn:    "\x1b[33m",
+	typoguard.Block:   "\x1b[31m",
+	typoguard.Invalid: "\x1b[35m",
+}
+
+// printable quotes input that would garble a terminal.
+func printable(s string) string {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == 0xfffd {
+			return fmt.Sprintf("%q", s)
+		}
+	}
+	return s
+}
+
+func colorMode(mode string, w io.Writer) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		if os.Getenv("NO_COLOR") != "" {
+			return false, nil
+		}
+		f, ok := w.(*os.File)
+		if !ok {
+			return false, nil
+		}
+		st, err := f.Stat()
+		return err == nil && st.Mode()&os.ModeCharDevice != 0, nil
+	}
+	return false, fmt.Errorf("-color %q: want auto, always or never", mode)
+}

@@ -1,0 +1,259 @@
+package typoguard
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Default thresholds on a finding's score; see the package documentation
+// for the score model they were chosen for.
+const (
+	DefaultWarnThreshold  = 0.40
+	DefaultBlockThreshold = 0.60
+)
+
+var inf = math.Inf(1)
+
+// An Option configures a [Guard] built by [New].
+type Option func(*config)
+
+// config collects options; build turns it into a Guard.
+type config struct {
+	rules     []Rule
+	legit     []string
+	names     map[string][]string
+	layouts   []Layout
+	weights   map[string]float64
+	warn      float64
+	block     float64
+	knowledge bool
+	err       error
+}
+
+func (c *config) fail(format string, args ...any) {
+	if c.err == nil {
+		c.err = newError("new", "", wrap(ErrInvalidConfig, fmt.Sprintf(format, args...), nil))
+	}
+}
+
+// WithRules sets the rules a Guard runs, in order, replacing
+// [DefaultRules]. To add a rule to the defaults, pass
+// append(DefaultRules(), myRule). Rule names must be unique and non-empty
+// and every rule needs a Check function.
+func WithRules(rules ...Rule) Option {
+	rules = slices.Clone(rules)
+	return func(c *config) { c.rules = rules }
+}
+
+// WithLegitimate adds domains known to be real in their own right: they
+// are never flagged as typos of a protected entry (a company's partner
+// "gmx.com", "hey.com"). It adds to earlier calls.
+func WithLegitimate(domains ...string) Option {
+	domains = slices.Clone(domains)
+	return func(c *config) { c.legit = append(c.legit, domains...) }
+}
+
+// WithKnownNames declares names known to exist under a protected suffix,
+// so that a slip of the suffix is caught for them: WithKnownNames(".mil",
+// "dtic", "darpa") makes darpa.ml a finding even when only ".mil" is
+// protected. It adds to earlier calls and to built-in knowledge.
+func WithKnownNames(suffix string, names ...string) Option {
+	names = slices.Clone(names)
+	return func(c *config) {
+		if c.names == nil {
+			c.names = map[string][]string{}
+		}
+		c.names[suffix] = append(c.names[suffix], names...)
+	}
+}
+
+// WithLayouts sets the keyboard layouts whose key adjacencies make a slip
+// cheaper. The default is [DefaultLayouts]: QWERTY, QWERTZ and AZERTY.
+func WithLayouts(layouts ...Layout) Option {
+	layouts = slices.Clone(layouts)
+	return func(c *config) { c.layouts = layouts }
+}
+
+// WithThresholds sets the scores from which a finding is a warning and a
+// block; 0 < warn <= block <= 1. The defaults are [DefaultWarnThreshold]
+// and [DefaultBlockThreshold]. Use block > 1 to never block.
+func WithThresholds(warn, block float64) Option {
+	return func(c *config) {
+		if !(warn > 0 && warn <= block) || math.IsNaN(block) {
+			c.fail("thresholds: want 0 < warn <= block, got %v and %v", warn, block)
+			return
+		}
+		c.warn, c.block = warn, block
+	}
+}
+
+// WithWeights sets the weight of protected entries by name ("gmail.com",
+// ".mil"): how much mail goes there. Weight ranks findings of equal score;
+// the default is 1. Names must be protected entries; weights must be
+// positive and finite. It adds to earlier calls.
+func WithWeights(weights map[string]float64) Option {
+	weights = maps.Clone(weights)
+	return func(c *config) {
+		if c.weights == nil {
+			c.weights = map[string]float64{}
+		}
+		maps.Copy(c.weights, weights)
+	}
+}
+
+// WithBuiltinKnowledge turns typoguard's knowledge of the world on (the
+// default) or off: known-legitimate domains, same-owner groups (gmail.com
+// and googlemail.com) and known names under suffixes (army under mil).
+// It is knowledge, not protection: it applies whatever is protected.
+func WithBuiltinKnowledge(on bool) Option {
+	return func(c *config) { c.knowledge = on }
+}
+
+// build validates the configuration and precomputes the Guard's indexes.
+func (c *config) build(protected []string) (*Guard, error) {
+	keys, err := newKeyboard(c.layouts)
+	if err != nil {
+		return nil, newError("new", "", wrap(ErrInvalidConfig, "", err))
+	}
+	g := &Guard{
+		domains:   map[string]int{},
+		suffixes:  map[string]int{},
+		byLabel:   map[string][]int{},
+		merged:    map[string]int{},
+		legit:     map[string]struct{}{},
+		names:     map[string]map[string]struct{}{},
+		rules:     slices.Clone(c.rules),
+		model:     newCostModel(keys),
+		warn:      c.warn,
+		block:     c.block,
+		knowledge: c.knowledge,
+	}
+	if err := validateRules(g.rules); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, p := range protected {
+		name, err := normalizeEntry(p)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[name] {
+			seen[name] = true
+			g.entries = append(g.entries, Entry{Name: name, Weight: 1})
+		}
+	}
+	if len(g.entries) == 0 {
+		return nil, newError("new", "", wrap(ErrInvalidConfig, "no protected entries", nil))
+	}
+	slices.SortFunc(g.entries, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
+	g.budgets = make([]float64, len(g.entries))
+	tails := map[string]bool{}
+	for i := range g.entries {
+		e := &g.entries[i]
+		if rest, ok := strings.CutPrefix(e.Name, "."); ok {
+			g.suffixes[rest] = i
+			tails[rest] = true
+			continue
+		}
+		g.domains[e.Name] = i
+		g.budgets[i] = nearBudget(e.Name)
+		g.merged[strings.ReplaceAll(e.Name, ".", "")] = i
+		ps, _ := publicsuffixOf(e.Name)
+		tails[ps] = true
+		if label := registrableLabel(e.Name, ps); label != "" {
+			g.byLabel[label] = append(g.byLabel[label], i)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.weights)) {
+		n, err := normalizeEntry(name)
+		if err != nil {
+			return nil, err
+		}
+		i, ok := g.index(n)
+		if !ok {
+			return nil, newError("new", name, wrap(ErrInvalidConfig, "weight for an entry that is not protected", nil))
+		}
+		w := c.weights[name]
+		if !(w > 0) || math.IsInf(w, 0) {
+			return nil, newError("new", name, wrap(ErrInvalidConfig, fmt.Sprintf("weight %v: want a positive finite number", w), nil))
+		}
+		g.entries[i].Weight = w
+	}
+	g.tails = slices.Sorted(maps.Keys(tails))
+
+	if c.knowledge {
+		k := builtinKnowledge()
+		for _, d := range k.legitimate {
+			g.legit[d] = struct{}{}
+		}
+		g.owner = map[string]int{}
+		for i, grp := range k.owners {
+			for _, d := range grp {
+				g.owner[d] = i
+			}
+		}
+		for suffix, names := range k.names {
+			g.addNames(suffix, names)
+		}
+	}
+	for _, d := range c.legit {
+		n, err := normalizeEntry(d)
+		if err != nil || strings.HasPrefix(n, ".") {
+			return nil, newError("new", d, wrap(ErrInvalidConfig, "legitimate domain: want a domain", err))
+		}
+		g.legit[n] = struct{}{}
+	}
+	for _, suffix := range slices.Sorted(maps.Keys(c.names)) {
+		n, err := normalizeEntry(suffix)
+		if err != nil {
+			return nil, err
+		}
+		g.addNames(strings.TrimPrefix(n, "."), c.names[suffix])
+	}
+	return g, nil
+}
+
+func (g *Guard) addNames(suffix string, names []string) {
+	set := g.names[suffix]
+	if set == nil {
+		set = map[string]struct{}{}
+		g.names[suffix] = set
+	}
+	for _, n := range names {
+		set[strings.ToLower(n)] = struct{}{}
+	}
+}
+
+// normalizeEntry normalises a protected entry, keeping a leading dot.
+func normalizeEntry(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	dot := strings.HasPrefix(t, ".")
+	ascii, _, err := normalizeDomain(strings.TrimPrefix(t, "."))
+	if err != nil {
+		return "", newError("new", s, err)
+	}
+	if dot {
+		return "." + ascii, nil
+	}
+	return ascii, nil
+}
+
+// validateRules checks what New promises about rules.
+func validateRules(rules []Rule) error {
+	seen := map[string]bool{}
+	for _, r := range rules {
+		switch {
+		case r.Name == "":
+			return newError("new", r.Name, wrap(ErrInvalidConfig, "rule without a name", nil))
+		case r.Check == nil:
+			return newError("new", r.Name, wrap(ErrInvalidConfig, "rule without a Check function", nil))
+		case seen[r.Name]:
+			return newError("new", r.Name, wrap(ErrInvalidConfig, "duplicate rule name", nil))
+		}
+		seen[r.Name] = true
+	}
+	return nil
+}

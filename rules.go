@@ -1,0 +1,430 @@
+package typoguard
+
+import (
+	"cmp"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Rule is one named check. A Guard runs its rules in order on every valid
+// address and collects their findings.
+//
+// Check is called concurrently from every goroutine that uses the Guard,
+// so it must be safe for concurrent use; it must not keep or modify c. It
+// returns nil for a clean address (so the clean path allocates nothing).
+// Findings need Target, Domain (the domain probably meant; empty when the
+// rule has no correction), Score and Message; the Guard fills Rule,
+// Suggestion and Severity.
+type Rule struct {
+	Name  string // stable kebab-case identifier, copied into findings
+	Doc   string // documentation; the first line is a title
+	Check func(g *Guard, c Candidate) []Finding
+}
+
+// Built-in rule names.
+const (
+	RuleNearMiss      = "near-miss"
+	RuleSuffixSlip    = "suffix-slip"
+	RuleAppendedLabel = "appended-label"
+	RuleInsideSuffix  = "inside-suffix"
+)
+
+// DefaultRules returns a fresh slice of the built-in rules, in the order
+// a Guard runs them by default: [NearMiss], [SuffixSlip],
+// [AppendedLabel] and [InsideSuffix].
+func DefaultRules() []Rule {
+	return []Rule{NearMiss(), SuffixSlip(), AppendedLabel(), InsideSuffix()}
+}
+
+// NearMiss returns the rule that flags a domain within a small weighted
+// edit distance of a protected domain, sub-domains included
+// ("us.army.ml" for "army.mil"). The budget depends on the length of the
+// protected registrable label (see [Guard.Nearest]). Domains trusted by a
+// protected entry and known-legitimate domains are never flagged.
+func NearMiss() Rule {
+	return Rule{
+		Name: RuleNearMiss,
+		Doc: `Near miss of a protected domain
+Flags a domain a few likely slips away from a protected domain (gmial.com
+for gmail.com, us.army.ml for us.army.mil), weighing each edit by how often
+people make it; short names allow only the cheapest slips.`,
+		Check: func(g *Guard, c Candidate) []Finding {
+			if _, ok := g.Trusts(c.Domain); ok || g.Legitimate(c.Domain) {
+				return nil
+			}
+			_, delegated := c.Suffix()
+			return nearFindings(g, c, delegated)
+		},
+	}
+}
+
+// InsideSuffix returns the rule for domains under a protected suffix:
+// they are trusted, except a near miss of an explicitly protected domain
+// ("amry.mil" for "army.mil"). Such mail stays inside the suffix's owner
+// and most likely bounces, so it scores as undeliverable: a warning.
+func InsideSuffix() Rule {
+	return Rule{
+		Name: RuleInsideSuffix,
+		Doc: `Near miss inside a protected suffix
+Every domain under a protected suffix (.mil) is trusted, except one that
+is a near miss of an explicitly protected domain (amry.mil for army.mil):
+it probably bounces rather than leaks, so it warns.`,
+		Check: func(g *Guard, c Candidate) []Finding {
+			e, ok := g.Trusts(c.Domain)
+			if !ok || !e.IsSuffix() || g.Legitimate(c.Domain) {
+				return nil
+			}
+			return nearFindings(g, c, false)
+		},
+	}
+}
+
+func nearFindings(g *Guard, c Candidate, delivers bool) []Finding {
+	var out []Finding
+	for _, m := range g.Nearest(c.Domain) {
+		if g.sameOwnerAny(c.Domain, m.Entry.Name) {
+			continue
+		}
+		out = append(out, Finding{
+			Target:  m.Entry.Name,
+			Domain:  m.Domain,
+			Score:   scoreOf(m.Cost, delivers),
+			Message: lookalikeMessage(c.Domain, m.Domain, m.Edits),
+			Edits:   m.Edits,
+		})
+	}
+	return out
+}
+
+// SuffixSlip returns the rule that flags a slip of a protected suffix
+// into another real top-level domain ("army.ml" for "army.mil",
+// "gmail.co" for "gmail.com") when the rest of the domain names a
+// protected domain or a known name under that suffix. A real domain under
+// the other suffix ("malijet.ml", "gouv.ml") is not flagged for being
+// there.
+func SuffixSlip() Rule {
+	return Rule{
+		Name: RuleSuffixSlip,
+		Doc: `Suffix slip into a real top-level domain
+Flags army.ml for army.mil and gmail.co for gmail.com: the name is right
+but the suffix slipped into another delegated TLD, where the mail is
+delivered to someone else. Fires only when the name is protected or known
+under the intended suffix.`,
+		Check: func(g *Guard, c Candidate) []Finding {
+			if _, ok := g.Trusts(c.Domain); ok || g.Legitimate(c.Domain) {
+				return nil
+			}
+			suffix, delegated := c.Suffix()
+			prefix, label := c.registrable(suffix)
+			if !delegated || label == "" {
+				return nil
+			}
+			var out []Finding
+			for tail := range g.Suffixes() {
+				if tail == suffix || g.Cost(suffix, tail) > slipBudget {
+					continue
+				}
+				intended := prefix + label + "." + tail
+				e, ok := g.Trusts(intended)
+				if !ok || e.IsSuffix() && !g.KnownName(tail, label) {
+					continue
+				}
+				cost, edits := g.Distance(c.Domain, intended)
+				out = append(out, Finding{
+					Target: e.Name,
+					Domain: intended,
+					Score:  scoreOf(cost*slipFactor, true),
+					Message: lookalikeMessage(c.Domain, intended, edits) +
+						fmt.Sprintf(" (.%s is a real top-level domain: the mail would leave)", suffix),
+					Edits: edits,
+				})
+			}
+			return out
+		},
+	}
+}
+
+// AppendedLabel returns the rule for a protected domain with a suffix
+// appended ("army.mil.ml", "gmail.com.co") or with its dot left out
+// ("gmailcom").
+func AppendedLabel() Rule {
+	return Rule{
+		Name: RuleAppendedLabel,
+		Doc: `Appended or merged labels
+Flags a protected domain with a top-level domain appended (army.mil.ml,
+gmail.com.co: the public suffix list makes these look like ordinary
+domains under .ml and .co) or with a dot left out (gmailcom).`,
+		Check: func(g *Guard, c Candidate) []Finding {
+			if _, ok := g.Trusts(c.Domain); ok || g.Legitimate(c.Domain) {
+				return nil
+			}
+			suffix, delegated := c.Suffix()
+			// Appended: a trusted head followed by nothing but suffix labels.
+			for i := strings.IndexByte(c.Domain, '.'); i >= 0; {
+				head, tail := c.Domain[:i], c.Domain[i+1:]
+				if len(tail) <= len(suffix) {
+					if e, ok := g.Trusts(head); ok {
+						return []Finding{{
+							Target:  e.Name,
+							Domain:  head,
+							Score:   scoreOf(appendedCost, delegated),
+							Message: fmt.Sprintf("%s looks like %s with .%s appended", c.Domain, head, tail),
+							Edits:   []Edit{{Op: OpInsert, Class: ClassAppended, Pos: len(head), Got: "." + tail, Cost: appendedCost}},
+						}}
+					}
+				}
+				j := strings.IndexByte(tail, '.')
+				if j < 0 {
+					break
+				}
+				i += 1 + j
+			}
+			// Merged: the last label is a protected domain without its dot.
+			if delegated {
+				return nil
+			}
+			prefix, last := "", c.Domain
+			if i := strings.LastIndexByte(c.Domain, '.'); i >= 0 {
+				prefix, last = c.Domain[:i+1], c.Domain[i+1:]
+			}
+			var out []Finding
+			for tail := range g.Suffixes() {
+				name, ok := strings.CutSuffix(last, strings.ReplaceAll(tail, ".", ""))
+				if !ok || name == "" {
+					continue
+				}
+				intended := prefix + name + "." + tail
+				e, ok := g.Trusts(intended)
+				if !ok || e.IsSuffix() && !g.KnownName(tail, name) {
+					continue
+				}
+				cost, edits := g.Distance(c.Domain, intended)
+				out = append(out, Finding{
+					Target:  e.Name,
+					Domain:  intended,
+					Score:   scoreOf(cost, false),
+					Message: lookalikeMessage(c.Domain, intended, edits),
+					Edits:   edits,
+				})
+			}
+			return out
+		},
+	}
+}
+
+// ClassAppended marks a suffix appended to a protected domain.
+const ClassAppended EditClass = "appended"
+
+// Costs of the rules beyond single edits, in the units of [Edit.Cost].
+const (
+	appendedCost = 0.3 // BRIEF §4: protected domain plus appended label
+	slipBudget   = 0.7 // a suffix slip is one cheap edit of the suffix
+	// slipFactor scales the cost of a suffix slip into a real TLD: such
+	// slips are commoner than the same edit elsewhere (BRIEF §4 puts them
+	// at 0.2–0.4), so one edit of 0.4–0.7 costs 0.24–0.42.
+	slipFactor = 0.6
+)
+
+// Match is a protected domain near a candidate domain, found by
+// [Guard.Nearest].
+type Match struct {
+	Entry  Entry   // the protected domain
+	Domain string  // the candidate with its matching labels replaced by Entry: "us.army.mil"
+	Cost   float64 // weighted distance from Entry to the matching labels
+	Edits  []Edit  // the edit steps, positions relative to Domain
+}
+
+// Nearest returns the protected domains within the near-miss budget of a
+// normalised ASCII domain, cheapest first (ties: higher weight, then
+// name). The candidate's last labels are compared with each protected
+// domain of as many labels, so "us.army.ml" matches "army.mil" as
+// "us.army.mil"; a candidate with fewer labels is compared whole, so a
+// merged "gmailcom" matches "gmail.com". The budget depends on the length
+// of the protected registrable label, as short names have many innocent
+// neighbours: up to 3 characters 0.45 (only look-alikes and doubled
+// letters), 4–5 characters 0.7 (one likely slip), 6–8 characters 1.0, and
+// 9 or more 1.3 (two likely slips). Identical labels are not a match.
+func (g *Guard) Nearest(domain string) []Match {
+	var out []Match
+	labels := strings.Count(domain, ".") + 1
+	for i, e := range g.entries {
+		if e.IsSuffix() {
+			continue
+		}
+		k := strings.Count(e.Name, ".") + 1
+		prefix, tail := "", domain
+		if labels > k {
+			cut := len(domain)
+			for range k {
+				cut = strings.LastIndexByte(domain[:cut], '.')
+			}
+			prefix, tail = domain[:cut+1], domain[cut+1:]
+		}
+		if tail == e.Name {
+			continue
+		}
+		budget := g.budgets[i]
+		if float64(absDiff(len(tail), len(e.Name)))*minEditCost > budget {
+			continue
+		}
+		c, ok := g.model.distance(tail, e.Name, costOf(budget))
+		if !ok {
+			continue
+		}
+		_, edits, _ := g.model.script(tail, e.Name)
+		for j := range edits {
+			edits[j].Pos += len(prefix)
+		}
+		out = append(out, Match{Entry: e, Domain: prefix + e.Name, Cost: c.float(), Edits: edits})
+	}
+	slices.SortStableFunc(out, func(a, b Match) int {
+		return cmp.Or(cmp.Compare(a.Cost, b.Cost), cmp.Compare(b.Entry.Weight, a.Entry.Weight), strings.Compare(a.Entry.Name, b.Entry.Name))
+	})
+	return out
+}
+
+// minEditCost is the cheapest single edit (a missing dot), for length
+// prefilters.
+const minEditCost = 0.3
+
+// nearBudget returns the near-miss budget of a protected domain.
+func nearBudget(domain string) float64 {
+	ps, _ := publicsuffixOf(domain)
+	n := len(registrableLabel(domain, ps))
+	switch {
+	case n <= 3:
+		return 0.45
+	case n <= 5:
+		return 0.7
+	case n <= 8:
+		return 1.0
+	}
+	return 1.3
+}
+
+// Suffixes yields the distinct public suffixes of the protected entries
+// ("com", "mil", "co.uk"), sorted: the suffixes of protected domains and
+// the protected suffixes themselves, without a leading dot.
+func (g *Guard) Suffixes() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, t := range g.tails {
+			if !yield(t) {
+				return
+			}
+		}
+	}
+}
+
+// Cost is like [Guard.Distance] but returns only the cost, without
+// allocating.
+func (g *Guard) Cost(typed, intended string) float64 {
+	c, ok := g.model.distance(typed, intended, maxCost)
+	if !ok {
+		return inf
+	}
+	return c.float()
+}
+
+// scoreOf turns the weighted cost of a slip into a score in [0,1]: the
+// likelier the slip (the lower the cost), the higher; a slip that would
+// deliver to someone else (a delegated domain outside the protected set)
+// counts fully, one that would bounce 0.7 as much. See the package
+// documentation for the model.
+func scoreOf(cost float64, delivers bool) float64 {
+	s := 1 / (1 + cost)
+	if !delivers {
+		s *= 0.7
+	}
+	return s
+}
+
+// publicsuffixOf returns the public suffix of a normalised domain.
+func publicsuffixOf(domain string) (string, bool) {
+	return publicsuffix.PublicSuffix(domain)
+}
+
+// registrableLabel returns the label before public suffix ps in domain,
+// or "" when the domain is the suffix itself.
+func registrableLabel(domain, ps string) string {
+	if len(domain) <= len(ps) {
+		return ""
+	}
+	rest := domain[:len(domain)-len(ps)-1]
+	return rest[strings.LastIndexByte(rest, '.')+1:]
+}
+
+func absDiff(a, b int) int {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+// lookalikeMessage is the one-line explanation of a near miss:
+// "army.ml looks like army.mil: i deleted from mil".
+func lookalikeMessage(typed, intended string, edits []Edit) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s looks like %s", typed, intended)
+	for i, e := range edits {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(describeEdit(intended, e))
+	}
+	return b.String()
+}
+
+// describeEdit says what one edit did, naming the label of intended it
+// touched.
+func describeEdit(intended string, e Edit) string {
+	label := labelAt(intended, e.Pos)
+	switch e.Op {
+	case OpDelete:
+		if e.Want == "." {
+			return "dot missing"
+		}
+		return fmt.Sprintf("%s deleted from %s", e.Want, label)
+	case OpInsert:
+		if e.Class == ClassDoubled {
+			return fmt.Sprintf("%s doubled in %s", e.Got, label)
+		}
+		return fmt.Sprintf("%s inserted in %s%s", e.Got, label, classNote(e.Class))
+	case OpTranspose:
+		return fmt.Sprintf("%s swapped to %s in %s", e.Want, e.Got, label)
+	default:
+		if e.Class == ClassLookalike {
+			return fmt.Sprintf("%s looks like %s in %s", e.Got, e.Want, label)
+		}
+		return fmt.Sprintf("%s typed for %s in %s%s", e.Got, e.Want, label, classNote(e.Class))
+	}
+}
+
+func classNote(c EditClass) string {
+	switch c {
+	case ClassAdjacentKey:
+		return " (adjacent keys)"
+	case ClassBitFlip:
+		return " (bit flip)"
+	}
+	return ""
+}
+
+// labelAt returns the label of s containing byte offset pos.
+func labelAt(s string, pos int) string {
+	pos = min(max(pos, 0), len(s))
+	start := strings.LastIndexByte(s[:pos], '.') + 1
+	if pos < len(s) && s[pos] == '.' && pos > 0 {
+		start = strings.LastIndexByte(s[:pos], '.') + 1
+	}
+	end := strings.IndexByte(s[pos:], '.')
+	if end < 0 {
+		return s[start:]
+	}
+	return s[start : pos+end]
+}

@@ -1,0 +1,581 @@
+package typoguard
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/mail"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Guard checks e-mail addresses against a set of protected domains and
+// suffixes. Build one with [New]; a Guard is immutable and safe for
+// concurrent use by multiple goroutines (so long as its rules are, see
+// [Rule]).
+type Guard struct {
+	entries   []Entry             // protected entries, sorted by name
+	budgets   []float64           // near-miss budget of each protected domain
+	domains   map[string]int      // protected domain -> index in entries
+	suffixes  map[string]int      // protected suffix (without the dot) -> index in entries
+	byLabel   map[string][]int    // registrable label -> protected domains with it
+	merged    map[string]int      // protected domain with its dots removed -> index
+	tails     []string            // distinct public suffixes of entries, sorted
+	legit     map[string]struct{} // known-legitimate domains
+	owner     map[string]int      // domain -> same-owner group
+	names     map[string]map[string]struct{}
+	rules     []Rule
+	model     *costModel
+	warn      float64
+	block     float64
+	knowledge bool
+}
+
+// Entry is one protected entry: a domain, which trusts itself and its
+// sub-domains, or a whole suffix written with a leading dot (".mil").
+type Entry struct {
+	Name   string  `json:"name"`   // ASCII, lower-case: "army.mil" or ".mil"
+	Weight float64 `json:"weight"` // relative volume of mail; 1 unless set with [WithWeights]
+}
+
+// IsSuffix reports whether e protects a whole suffix.
+func (e Entry) IsSuffix() bool { return strings.HasPrefix(e.Name, ".") }
+
+// Verdict is the overall judgment on an address.
+type Verdict uint8
+
+// Verdicts, in increasing order of concern; Invalid is for input that
+// could not be parsed.
+const (
+	OK Verdict = iota
+	Warn
+	Block
+	Invalid
+)
+
+var verdictNames = [...]string{OK: "ok", Warn: "warn", Block: "block", Invalid: "invalid"}
+
+// String returns "ok", "warn", "block" or "invalid".
+func (v Verdict) String() string {
+	if int(v) < len(verdictNames) {
+		return verdictNames[v]
+	}
+	return fmt.Sprintf("Verdict(%d)", uint8(v))
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (v Verdict) MarshalText() ([]byte, error) {
+	if int(v) >= len(verdictNames) {
+		return nil, fmt.Errorf("typoguard: invalid verdict %d", uint8(v))
+	}
+	return []byte(v.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (v *Verdict) UnmarshalText(b []byte) error {
+	for i, n := range verdictNames {
+		if n == string(b) {
+			*v = Verdict(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("typoguard: unknown verdict %q", b)
+}
+
+// Severity grades one finding. The Guard sets it from the finding's score
+// and the thresholds of [WithThresholds].
+type Severity uint8
+
+// Severities, in increasing order.
+const (
+	SeverityInfo Severity = iota
+	SeverityWarn
+	SeverityBlock
+)
+
+var severityNames = [...]string{SeverityInfo: "info", SeverityWarn: "warn", SeverityBlock: "block"}
+
+// String returns "info", "warn" or "block".
+func (s Severity) String() string {
+	if int(s) < len(severityNames) {
+		return severityNames[s]
+	}
+	return fmt.Sprintf("Severity(%d)", uint8(s))
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (s Severity) MarshalText() ([]byte, error) {
+	if int(s) >= len(severityNames) {
+		return nil, fmt.Errorf("typoguard: invalid severity %d", uint8(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (s *Severity) UnmarshalText(b []byte) error {
+	for i, n := range severityNames {
+		if n == string(b) {
+			*s = Severity(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("typoguard: unknown severity %q", b)
+}
+
+// Finding is one reason to think an address is a slip. Rules fill Rule
+// (optional: the Guard sets it), Target, Domain, Score, Message and Edits;
+// the Guard fills Suggestion and Severity.
+type Finding struct {
+	Rule   string `json:"rule"`   // name of the rule that fired
+	Target string `json:"target"` // the protected entry it resembles: "army.mil" or ".mil"
+	Domain string `json:"domain"` // the domain probably meant, ASCII: "us.army.mil"
+	// Suggestion is the corrected addr-spec: the local part as written, at Domain.
+	Suggestion string `json:"suggestion"`
+	// Score in [0,1] is how likely and how costly a slip this is: the
+	// higher, the surer and the worse (see the package documentation).
+	Score    float64  `json:"score"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`         // one line for a person
+	Edits    []Edit   `json:"edits,omitempty"` // the evidence: edit steps from Domain to the typed domain
+}
+
+// Result is the judgment on one address.
+type Result struct {
+	Input         string `json:"input"`          // the address as given
+	Local         string `json:"local"`          // local part, unquoted, as written
+	Domain        string `json:"domain"`         // normalised ASCII (A-label) domain
+	UnicodeDomain string `json:"unicode_domain"` // the same domain in Unicode (U-label) form
+	// Verdict is the highest finding severity (info counts as OK), or
+	// Invalid when the input could not be processed.
+	Verdict Verdict `json:"verdict"`
+	// Suggestion is the corrected addr-spec of the best-ranked finding
+	// of severity warn or block that has one, otherwise empty.
+	Suggestion string    `json:"suggestion"`
+	Findings   []Finding `json:"findings"` // ranked: highest score first
+	// Err is the reason for an Invalid verdict, an [*Error].
+	Err error `json:"-"`
+}
+
+// MarshalJSON encodes r with an "error" member holding Err's message.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	out := struct {
+		plain
+		Findings []Finding `json:"findings"`
+		Error    string    `json:"error,omitempty"`
+	}{plain: plain(r), Findings: r.Findings}
+	if out.Findings == nil {
+		out.Findings = []Finding{}
+	}
+	if r.Err != nil {
+		out.Error = r.Err.Error()
+	}
+	return json.Marshal(out)
+}
+
+// Candidate is a parsed, normalised address as a [Rule] sees it.
+type Candidate struct {
+	Local         string // local part, unquoted, as written
+	RawDomain     string // domain as written, without a trailing root dot
+	Domain        string // ASCII (A-label), lower-case
+	UnicodeDomain string // Unicode (U-label) form of Domain
+}
+
+// Suffix returns the public suffix of the domain per the Public Suffix
+// List ("mil", "co.uk", "ml"; an unlisted TLD is its own suffix) and
+// whether its top-level domain is delegated in the root zone: mail there
+// can be delivered to someone, elsewhere it bounces. It is computed on
+// each call (about 100 ns and one allocation), so call it once and only
+// when needed: the clean path of the built-in rules never does.
+func (c Candidate) Suffix() (suffix string, delegated bool) {
+	suffix, icann := publicsuffix.PublicSuffix(c.Domain)
+	// A private suffix (blogspot.com) lies under a delegated TLD.
+	return suffix, icann || strings.IndexByte(suffix, '.') >= 0
+}
+
+// registrable returns the label before the public suffix ps ("army" for
+// "us.army.ml"), or "" when the domain is itself a public suffix, and the
+// labels before it with their dot ("us.").
+func (c Candidate) registrable(ps string) (prefix, label string) {
+	if len(c.Domain) <= len(ps) {
+		return "", ""
+	}
+	rest := c.Domain[:len(c.Domain)-len(ps)-1]
+	i := strings.LastIndexByte(rest, '.')
+	return rest[:i+1], rest[i+1:]
+}
+
+// New returns a Guard protecting the given entries: domains ("army.mil",
+// "gmail.com") and suffixes written with a leading dot (".mil").
+// Entries are normalised (IDNA, lower case) and deduplicated; their order
+// never changes a result. Options apply in order, later ones overriding
+// earlier ones. New returns an [*Error] wrapping [ErrInvalidConfig] or
+// [ErrInvalidDomain] for an entry or option it cannot use.
+func New(protected []string, opts ...Option) (*Guard, error) {
+	c := config{
+		layouts:   DefaultLayouts(),
+		warn:      DefaultWarnThreshold,
+		block:     DefaultBlockThreshold,
+		knowledge: true,
+	}
+	c.rules = DefaultRules()
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	return c.build(protected)
+}
+
+// MustNew is like [New] but panics on error. It simplifies the
+// initialisation of package-level Guards.
+func MustNew(protected []string, opts ...Option) *Guard {
+	g, err := New(protected, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return g
+}
+
+// Check judges one address: a bare addr-spec ("jane@gmail.com") or a
+// name-addr ("Jane <jane@gmail.com>"). A typo is not an error: it is a
+// finding in the Result. The error, an [*Error], reports input that could
+// not be processed; the Result then has the Invalid verdict. Addresses
+// with a domain literal ("postmaster@[192.0.2.1]") are valid and OK.
+func (g *Guard) Check(address string) (Result, error) {
+	a, err := parseAddress(address)
+	if err != nil {
+		e := newError("check", address, err)
+		return Result{Input: address, Verdict: Invalid, Err: e}, e
+	}
+	return g.judge(address, a)
+}
+
+// CheckList judges every address of an RFC 5322 address list, such as the
+// value of a To or Cc header, and returns one Result per address in the
+// order written. When the list does not parse as a whole, it is split at
+// top-level commas and each part is judged on its own, so that one bad
+// address does not hide the others: its Result has the Invalid verdict and
+// the returned error joins the per-address errors.
+func (g *Guard) CheckList(list string) ([]Result, error) {
+	if len(list) > maxListLen {
+		e := newError("check", list, wrap(ErrTooLong, "address list longer than 1 MiB", nil))
+		return []Result{{Input: list, Verdict: Invalid, Err: e}}, e
+	}
+	var results []Result
+	var errs []error
+	addrs, err := mail.ParseAddressList(list)
+	if err == nil && utf8.ValidString(list) {
+		for _, m := range addrs {
+			input := m.String()
+			a, err := splitAddrSpec(m.Address)
+			if err != nil {
+				e := newError("check", input, err)
+				results = append(results, Result{Input: input, Verdict: Invalid, Err: e})
+				errs = append(errs, e)
+				continue
+			}
+			r, err := g.judge(input, a)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			results = append(results, r)
+		}
+		return results, errors.Join(errs...)
+	}
+	for part := range splitList(list) {
+		r, err := g.Check(part)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		results = append(results, r)
+	}
+	return results, errors.Join(errs...)
+}
+
+// judge normalises a parsed address and runs the rules.
+func (g *Guard) judge(input string, a addrSpec) (Result, error) {
+	r := Result{Input: input, Local: a.local}
+	if strings.HasPrefix(a.domain, "[") {
+		// A domain literal names a host, not a domain: nothing to compare.
+		if len(a.local)+1+len(a.domain) > maxAddressLen {
+			return invalid(r, wrap(ErrTooLong, "address longer than 254 octets", nil))
+		}
+		r.Domain, r.UnicodeDomain = a.domain, a.domain
+		return r, nil
+	}
+	ascii, uni, err := normalizeDomain(a.domain)
+	if err != nil {
+		return invalid(r, err)
+	}
+	r.Domain, r.UnicodeDomain = ascii, uni
+	local := localWireLen(a.local)
+	switch {
+	case local > maxLocalLen:
+		return invalid(r, wrap(ErrTooLong, "local part longer than 64 octets", nil))
+	case local+1+len(ascii) > maxAddressLen:
+		return invalid(r, wrap(ErrTooLong, "address longer than 254 octets", nil))
+	}
+	c := Candidate{
+		Local:         a.local,
+		RawDomain:     strings.TrimSuffix(a.domain, "."),
+		Domain:        ascii,
+		UnicodeDomain: uni,
+	}
+	for i := range g.rules {
+		fs := g.rules[i].Check(g, c)
+		for j := range fs {
+			if fs[j].Rule == "" {
+				fs[j].Rule = g.rules[i].Name
+			}
+		}
+		r.Findings = append(r.Findings, fs...)
+	}
+	if len(r.Findings) == 0 {
+		r.Findings = nil
+		return r, nil
+	}
+	g.settle(&r)
+	return r, nil
+}
+
+// invalid marks r as Invalid because of err.
+func invalid(r Result, err error) (Result, error) {
+	e := newError("check", r.Input, err)
+	r.Verdict, r.Err = Invalid, e
+	return r, e
+}
+
+// settle fills the Guard's part of each finding, drops duplicates (same
+// rule or not, one finding per suggested domain: the best), ranks them and
+// sets the verdict and suggestion.
+func (g *Guard) settle(r *Result) {
+	fs := r.Findings
+	for i := range fs {
+		f := &fs[i]
+		f.Score = min(max(f.Score, 0), 1)
+		f.Severity = g.severity(f.Score)
+		if f.Domain != "" {
+			f.Suggestion = formatAddrSpec(r.Local, f.Domain)
+		}
+		if f.Message == "" {
+			f.Message = fmt.Sprintf("%s looks like %s", r.Domain, cmp.Or(f.Domain, f.Target))
+		}
+	}
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.Score, a.Score),
+			cmp.Compare(g.weight(b.Target), g.weight(a.Target)),
+			strings.Compare(a.Target, b.Target),
+			strings.Compare(a.Domain, b.Domain),
+			strings.Compare(a.Rule, b.Rule),
+		)
+	})
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Domain != "" && slices.ContainsFunc(out, func(o Finding) bool { return o.Domain == f.Domain }) {
+			continue
+		}
+		out = append(out, f)
+	}
+	r.Findings = out
+	switch top := out[0]; top.Severity {
+	case SeverityBlock:
+		r.Verdict = Block
+	case SeverityWarn:
+		r.Verdict = Warn
+	}
+	for _, f := range out {
+		if f.Severity >= SeverityWarn && f.Suggestion != "" {
+			r.Suggestion = f.Suggestion
+			break
+		}
+	}
+}
+
+func (g *Guard) severity(score float64) Severity {
+	switch {
+	case score >= g.block:
+		return SeverityBlock
+	case score >= g.warn:
+		return SeverityWarn
+	}
+	return SeverityInfo
+}
+
+// weight returns the weight of a protected entry, 0 for anything else.
+func (g *Guard) weight(name string) float64 {
+	if i, ok := g.index(name); ok {
+		return g.entries[i].Weight
+	}
+	return 0
+}
+
+func (g *Guard) index(name string) (int, bool) {
+	if rest, ok := strings.CutPrefix(name, "."); ok {
+		i, ok := g.suffixes[rest]
+		return i, ok
+	}
+	i, ok := g.domains[name]
+	return i, ok
+}
+
+// Entries returns a copy of the protected entries, sorted by name.
+func (g *Guard) Entries() []Entry { return slices.Clone(g.entries) }
+
+// Trusts reports whether a normalised ASCII domain is covered by a
+// protected entry, and which: the domain itself or a parent is a protected
+// domain (or, with built-in knowledge, shares an owner with one), or it
+// lies under a protected suffix. A protected domain wins over a suffix.
+func (g *Guard) Trusts(domain string) (Entry, bool) {
+	var suffix = -1
+	for d := domain; d != ""; {
+		if i, ok := g.domains[d]; ok {
+			return g.entries[i], true
+		}
+		if i, ok := g.suffixes[d]; ok && d != domain && suffix < 0 {
+			suffix = i
+		}
+		if g.owner != nil {
+			if grp, ok := g.owner[d]; ok {
+				if i, ok := g.ownedEntry(grp); ok {
+					return g.entries[i], true
+				}
+			}
+		}
+		dot := strings.IndexByte(d, '.')
+		if dot < 0 {
+			break
+		}
+		d = d[dot+1:]
+	}
+	if suffix >= 0 {
+		return g.entries[suffix], true
+	}
+	return Entry{}, false
+}
+
+// ownedEntry returns the first protected domain in a same-owner group.
+func (g *Guard) ownedEntry(grp int) (int, bool) {
+	for i, e := range g.entries {
+		if o, ok := g.owner[e.Name]; ok && o == grp {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// Legitimate reports whether a normalised ASCII domain, or its
+// registrable domain, is known to be a real domain in its own right, which
+// must never be "corrected" into another: a domain given to
+// [WithLegitimate], a protected domain, or (unless disabled with
+// [WithBuiltinKnowledge]) one of typoguard's known-legitimate domains.
+func (g *Guard) Legitimate(domain string) bool {
+	for d := domain; d != ""; {
+		if _, ok := g.legit[d]; ok {
+			return true
+		}
+		if _, ok := g.owner[d]; ok {
+			return true
+		}
+		if _, ok := g.domains[d]; ok {
+			return true
+		}
+		dot := strings.IndexByte(d, '.')
+		if dot < 0 {
+			break
+		}
+		d = d[dot+1:]
+	}
+	return false
+}
+
+// sameOwnerAny reports whether domain or one of its parents shares an
+// owner with the protected domain target.
+func (g *Guard) sameOwnerAny(domain, target string) bool {
+	for d := domain; d != ""; {
+		if g.SameOwner(d, target) {
+			return true
+		}
+		dot := strings.IndexByte(d, '.')
+		if dot < 0 {
+			break
+		}
+		d = d[dot+1:]
+	}
+	return false
+}
+
+// SameOwner reports whether two domains belong to one owner, such as
+// gmail.com and googlemail.com; such domains never point at each other.
+func (g *Guard) SameOwner(a, b string) bool {
+	ga, ok := g.owner[a]
+	if !ok {
+		return false
+	}
+	gb, ok := g.owner[b]
+	return ok && ga == gb
+}
+
+// KnownName reports whether label is a known name under a protected
+// suffix: "army" under "mil" means army.mil is known to exist even when
+// only ".mil" is protected. Names come from [WithKnownNames] and, unless
+// disabled, from built-in knowledge; suffix is written without a dot.
+func (g *Guard) KnownName(suffix, label string) bool {
+	_, ok := g.names[suffix][label]
+	return ok
+}
+
+// Distance returns the weighted edit distance from intended to typed,
+// both normalised ASCII domains, and the edit steps of a cheapest
+// alignment. Costs follow the model in the package documentation, with
+// the Guard's keyboard layouts; a distance of 0 means equal strings.
+// Inputs longer than 255 bytes are not compared: the cost is +Inf.
+func (g *Guard) Distance(typed, intended string) (float64, []Edit) {
+	c, edits, ok := g.model.script(typed, intended)
+	if !ok {
+		return inf, nil
+	}
+	return c.float(), edits
+}
+
+// splitList yields the top-level comma-separated parts of an address
+// list, respecting quoted strings, comments and angle brackets, for the
+// per-address fallback of CheckList.
+func splitList(list string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		depth, quoted, escaped, start := 0, false, false, 0
+		for i := 0; i < len(list); i++ {
+			c := list[i]
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\' && (quoted || depth > 0):
+				escaped = true
+			case c == '"' && depth == 0:
+				quoted = !quoted
+			case quoted:
+			case c == '(':
+				depth++
+			case c == ')' && depth > 0:
+				depth--
+			case c == ',' && depth == 0:
+				if part := strings.TrimSpace(list[start:i]); part != "" && !yield(part) {
+					return
+				}
+				start = i + 1
+			}
+		}
+		if part := strings.TrimSpace(list[start:]); part != "" {
+			yield(part)
+		}
+	}
+}
