@@ -159,8 +159,8 @@ func localWireLen(local string) int {
 // dot dropped. An ASCII LDH domain takes an allocation-free path.
 func normalizeDomain(raw string) (ascii, uni string, err error) {
 	d := strings.TrimSuffix(raw, ".")
-	if d == "" {
-		return "", "", wrap(ErrInvalidDomain, "empty domain", nil)
+	if d == "" || strings.HasSuffix(d, ".") {
+		return "", "", wrap(ErrInvalidDomain, "empty label", nil)
 	}
 	if len(d) > maxDNSLen {
 		return "", "", wrap(ErrTooLong, "domain longer than 253 octets", nil)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"strings"
 
@@ -86,7 +87,7 @@ it probably bounces rather than leaks, so it warns.`,
 func nearFindings(g *Guard, c Candidate, delivers bool) []Finding {
 	var out []Finding
 	for _, m := range g.Nearest(c.Domain) {
-		if g.sameOwnerAny(c.Domain, m.Entry.Name) {
+		if sameOwnerAny(g, c.Domain, m.Entry.Name) {
 			continue
 		}
 		out = append(out, Finding{
@@ -98,6 +99,22 @@ func nearFindings(g *Guard, c Candidate, delivers bool) []Finding {
 		})
 	}
 	return out
+}
+
+// sameOwnerAny reports whether domain or one of its parents shares an
+// owner with the protected domain target.
+func sameOwnerAny(g *Guard, domain, target string) bool {
+	for d := domain; d != ""; {
+		if g.SameOwner(d, target) {
+			return true
+		}
+		dot := strings.IndexByte(d, '.')
+		if dot < 0 {
+			break
+		}
+		d = d[dot+1:]
+	}
+	return false
 }
 
 // SuffixSlip returns the rule that flags a slip of a protected suffix
@@ -256,35 +273,53 @@ func (g *Guard) Nearest(domain string) []Match {
 			continue
 		}
 		k := strings.Count(e.Name, ".") + 1
-		prefix, tail := "", domain
-		if labels > k {
-			cut := len(domain)
-			for range k {
-				cut = strings.LastIndexByte(domain[:cut], '.')
+		best := Match{Cost: inf}
+		// Compare the last k labels, and the last k-1 for a dot left out
+		// between sub-domain labels (seibm.com for se.ibm.com).
+		for n := k; n >= max(k-1, 1); n-- {
+			prefix, tail := lastLabels(domain, labels, n)
+			if tail == e.Name {
+				best.Cost = inf // trusted, not a near miss
+				break
 			}
-			prefix, tail = domain[:cut+1], domain[cut+1:]
+			budget := min(g.budgets[i], best.Cost)
+			if float64(absDiff(len(tail), len(e.Name)))*minEditCost > budget {
+				continue
+			}
+			c, ok := g.model.distance(tail, e.Name, costOf(budget))
+			if !ok || c.float() >= best.Cost {
+				continue
+			}
+			_, edits, _ := g.model.script(tail, e.Name)
+			for j := range edits {
+				edits[j].Pos += len(prefix)
+			}
+			best = Match{Entry: e, Domain: prefix + e.Name, Cost: c.float(), Edits: edits}
+			if labels <= n {
+				break // the whole domain was compared
+			}
 		}
-		if tail == e.Name {
-			continue
+		if !math.IsInf(best.Cost, 1) {
+			out = append(out, best)
 		}
-		budget := g.budgets[i]
-		if float64(absDiff(len(tail), len(e.Name)))*minEditCost > budget {
-			continue
-		}
-		c, ok := g.model.distance(tail, e.Name, costOf(budget))
-		if !ok {
-			continue
-		}
-		_, edits, _ := g.model.script(tail, e.Name)
-		for j := range edits {
-			edits[j].Pos += len(prefix)
-		}
-		out = append(out, Match{Entry: e, Domain: prefix + e.Name, Cost: c.float(), Edits: edits})
 	}
 	slices.SortStableFunc(out, func(a, b Match) int {
 		return cmp.Or(cmp.Compare(a.Cost, b.Cost), cmp.Compare(b.Entry.Weight, a.Entry.Weight), strings.Compare(a.Entry.Name, b.Entry.Name))
 	})
 	return out
+}
+
+// lastLabels splits domain, of the given number of labels, before its
+// last n labels; with n or fewer labels the tail is the whole domain.
+func lastLabels(domain string, labels, n int) (prefix, tail string) {
+	if labels <= n {
+		return "", domain
+	}
+	cut := len(domain)
+	for range n {
+		cut = strings.LastIndexByte(domain[:cut], '.')
+	}
+	return domain[:cut+1], domain[cut+1:]
 }
 
 // minEditCost is the cheapest single edit (a missing dot), for length
@@ -387,7 +422,7 @@ func describeEdit(intended string, e Edit) string {
 	switch e.Op {
 	case OpDelete:
 		if e.Want == "." {
-			return "dot missing"
+			return fmt.Sprintf("dot missing between %s and %s", labelAt(intended, e.Pos-1), labelAt(intended, e.Pos+1))
 		}
 		return fmt.Sprintf("%s deleted from %s", e.Want, label)
 	case OpInsert:

@@ -498,22 +498,6 @@ func (g *Guard) Legitimate(domain string) bool {
 	return false
 }
 
-// sameOwnerAny reports whether domain or one of its parents shares an
-// owner with the protected domain target.
-func (g *Guard) sameOwnerAny(domain, target string) bool {
-	for d := domain; d != ""; {
-		if g.SameOwner(d, target) {
-			return true
-		}
-		dot := strings.IndexByte(d, '.')
-		if dot < 0 {
-			break
-		}
-		d = d[dot+1:]
-	}
-	return false
-}
-
 // SameOwner reports whether two domains belong to one owner, such as
 // gmail.com and googlemail.com; such domains never point at each other.
 func (g *Guard) SameOwner(a, b string) bool {

@@ -460,3 +460,19 @@ func TestCheckAllocs(t *testing.T) {
 		assert.Zero(t, n, "allocations checking clean %s", addr)
 	}
 }
+
+func TestDoppelganger(t *testing.T) {
+	g := MustNew([]string{"se.ibm.com", "us.company.com", "gmail.com"})
+	cases := []checkCase{
+		{in: "x@seibm.com", verdict: Block, suggestion: "x@se.ibm.com"},
+		{in: "x@uscompany.com", verdict: Block, suggestion: "x@us.company.com"},
+		{in: "x@mail.seibm.com", verdict: Block, suggestion: "x@mail.se.ibm.com"},
+		{in: "x@mx.gmailcom", verdict: Warn, suggestion: "x@mx.gmail.com"},
+		{in: "x@se.ibm.com", verdict: OK},
+		{in: "x@ibm.com", verdict: OK},
+		{in: "x@company.com", verdict: OK},
+	}
+	runCases(t, g, cases)
+	r, _ := g.Check("x@seibm.com")
+	assert.Equal(t, "seibm.com looks like se.ibm.com: dot missing between se and ibm", r.Findings[0].Message)
+}

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/typoguard/typoguard"
 )
@@ -81,7 +84,20 @@ Flags:
 	}
 	br := bufio.NewReaderSize(stdin, 64<<10)
 	for {
+		// Deliver the verdicts so far before blocking on more input, so
+		// that a tool feeding addresses one at a time gets each answer.
+		if br.Buffered() == 0 {
+			if err := w.Flush(); err != nil {
+				return flagged, err
+			}
+		}
 		line, tooLong, err := readLine(br)
+		if err != nil && err != io.EOF {
+			// A line cut short by a read error is not what was sent:
+			// judging it could suggest a "correction" for a fragment.
+			w.Flush()
+			return flagged, fmt.Errorf("reading standard input: %w", err)
+		}
 		if len(line) > 0 || tooLong {
 			if tooLong {
 				flagged = true
@@ -97,35 +113,35 @@ Flags:
 		if err == io.EOF {
 			return flagged, w.Flush()
 		}
-		if err != nil {
-			w.Flush()
-			return flagged, fmt.Errorf("reading standard input: %w", err)
-		}
 	}
 }
 
 // readLine returns the next line without its line ending. A line longer
-// than maxLine is consumed to its end and reported with tooLong set and
-// its first bytes in line.
+// than maxLine bytes (its line ending not counted) is consumed to its end
+// and reported with tooLong set and its first bytes in line.
 func readLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
 	var buf []byte
 	for {
 		chunk, err := br.ReadSlice('\n')
-		if len(buf)+len(chunk) > maxLine {
-			if !tooLong {
+		if !tooLong {
+			if len(buf)+len(chunk) <= maxLine+len("\r\n") {
+				buf = append(buf, chunk...)
+			} else {
 				buf = append(buf, chunk[:min(len(chunk), 256)]...)
+				tooLong = true
 			}
-			tooLong = true
-		} else if !tooLong {
-			buf = append(buf, chunk...)
 		}
 		if err == bufio.ErrBufferFull {
 			continue
 		}
+		if !tooLong {
+			buf = bytes.TrimRight(buf, "\r\n")
+			tooLong = len(buf) > maxLine
+		}
 		if tooLong {
 			return buf[:min(len(buf), 256)], true, err
 		}
-		return bytes.TrimRight(buf, "\r\n"), false, err
+		return buf, false, err
 	}
 }
 
@@ -161,15 +177,16 @@ func (p *printer) print(r typoguard.Result) error {
 	if p.color {
 		verdict = colors[r.Verdict] + verdict + "\x1b[0m"
 	}
+	var err error
 	switch {
 	case r.Err != nil:
-		fmt.Fprintf(p.w, "%s %s: %v\n", verdict, printable(r.Input), r.Err)
+		_, err = fmt.Fprintf(p.w, "%s %s: %v\n", verdict, printable(r.Input), r.Err)
 	case r.Suggestion != "":
-		fmt.Fprintf(p.w, "%s %s: did you mean %s? %s\n", verdict, printable(r.Input), r.Suggestion, r.Findings[0].Message)
+		_, err = fmt.Fprintf(p.w, "%s %s: did you mean %s? %s\n", verdict, printable(r.Input), printable(r.Suggestion), r.Findings[0].Message)
 	default:
-		fmt.Fprintf(p.w, "%s %s\n", verdict, printable(r.Input))
+		_, err = fmt.Fprintf(p.w, "%s %s\n", verdict, printable(r.Input))
 	}
-	return nil
+	return err
 }
 
 // tooLong reports an input line longer than maxLine.
@@ -189,11 +206,14 @@ var colors = map[typoguard.Verdict]string{
 	typoguard.Invalid: "\x1b[35m",
 }
 
-// printable quotes input that would garble a terminal.
+// printable quotes input that would garble a terminal or hide what it
+// says: control characters (C0 and C1, such as the 8-bit CSI U+009B),
+// invisible format characters (bidi overrides), other non-printing runes
+// and invalid UTF-8.
 func printable(s string) string {
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == 0xfffd {
-			return fmt.Sprintf("%q", s)
+		if r != ' ' && !unicode.IsPrint(r) || r == utf8.RuneError {
+			return strconv.Quote(s)
 		}
 	}
 	return s

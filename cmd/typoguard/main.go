@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Exit statuses, the CLI contract.
@@ -50,7 +51,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return exitError
 	case err != nil:
-		fmt.Fprintln(stderr, "typoguard:", err)
+		// Errors from the library already carry the "typoguard: " prefix.
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "typoguard: ") {
+			msg = "typoguard: " + msg
+		}
+		fmt.Fprintln(stderr, msg)
 		return exitError
 	case flagged:
 		return exitFlagged
