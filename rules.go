@@ -32,6 +32,11 @@ const (
 	RuleSuffixSlip    = "suffix-slip"
 	RuleAppendedLabel = "appended-label"
 	RuleInsideSuffix  = "inside-suffix"
+	// RulePunctuation names findings on invalid input whose domain is a
+	// protected one, or a typo of one, once a punctuation slip is
+	// repaired (gmail..com, gmail,com, "gmail com"). It is not a Rule:
+	// rules see only valid addresses.
+	RulePunctuation = "punctuation"
 )
 
 // DefaultRules returns a fresh slice of the built-in rules, in the order
@@ -238,8 +243,9 @@ const ClassAppended EditClass = "appended"
 
 // Costs of the rules beyond single edits, in the units of [Edit.Cost].
 const (
-	appendedCost = 0.3 // BRIEF §4: protected domain plus appended label
-	slipBudget   = 0.7 // a suffix slip is one cheap edit of the suffix
+	appendedCost    = 0.3 // BRIEF §4: protected domain plus appended label
+	punctuationCost = 0.3 // like a missing dot: a slip of the punctuation
+	slipBudget      = 0.7 // a suffix slip is one cheap edit of the suffix
 	// slipFactor scales the cost of a suffix slip into a real TLD: such
 	// slips are commoner than the same edit elsewhere (BRIEF §4 puts them
 	// at 0.2–0.4), so one edit of 0.4–0.7 costs 0.24–0.42.

@@ -253,10 +253,74 @@ func MustNew(protected []string, opts ...Option) *Guard {
 func (g *Guard) Check(address string) (Result, error) {
 	a, err := parseAddress(address)
 	if err != nil {
-		e := newError("check", address, err)
-		return Result{Input: address, Verdict: Invalid, Err: e}, e
+		r, e := invalid(Result{Input: address}, err)
+		g.repair(&r)
+		return r, e
 	}
-	return g.judge(address, a)
+	r, err := g.judge(address, a)
+	if err != nil {
+		g.repair(&r)
+	}
+	return r, err
+}
+
+// repair looks for a punctuation slip that made an address invalid
+// (gmail..com, gmail,com, gmail com) and, when the repaired address is
+// protected or judged a typo of a protected entry, records the correction
+// as a finding of the pseudo-rule "punctuation" and as the suggestion.
+// The verdict stays Invalid.
+func (g *Guard) repair(r *Result) {
+	in := strings.TrimSpace(r.Input)
+	if len(in) > maxInputLen {
+		return
+	}
+	if lt := strings.LastIndexByte(in, '<'); lt >= 0 && strings.HasSuffix(in, ">") {
+		in = in[lt+1 : len(in)-1]
+	}
+	at := strings.LastIndexByte(in, '@')
+	if at <= 0 {
+		return
+	}
+	local, raw := in[:at], in[at+1:]
+	fixed := strings.Join(strings.FieldsFunc(raw, func(r rune) bool {
+		return r == '.' || r == ',' || r == ';' || r == ' ' || r == '\t'
+	}), ".")
+	if fixed == "" || fixed == strings.TrimSuffix(raw, ".") {
+		return
+	}
+	a, err := parseAddress(local + "@" + fixed)
+	if err != nil {
+		return
+	}
+	fr, err := g.judge(r.Input, a)
+	if err != nil {
+		return
+	}
+	target, domain := "", fr.Domain
+	if fr.Suggestion != "" {
+		target, domain = fr.Findings[0].Target, fr.Findings[0].Domain
+		for _, f := range fr.Findings {
+			if f.Suggestion == fr.Suggestion {
+				target, domain = f.Target, f.Domain
+				break
+			}
+		}
+	} else if e, ok := g.Trusts(fr.Domain); ok {
+		target = e.Name
+	} else {
+		return
+	}
+	f := Finding{
+		Rule:       RulePunctuation,
+		Target:     target,
+		Domain:     domain,
+		Suggestion: formatAddrSpec(a.local, domain),
+		Score:      scoreOf(punctuationCost, false),
+		Message:    fmt.Sprintf("%q is not a valid domain; it looks like %s with its punctuation slipped", raw, domain),
+	}
+	f.Severity = g.severity(f.Score)
+	r.Findings = []Finding{f}
+	r.Suggestion = f.Suggestion
 }
 
 // CheckList judges every address of an RFC 5322 address list, such as the

@@ -476,3 +476,37 @@ func TestDoppelganger(t *testing.T) {
 	r, _ := g.Check("x@seibm.com")
 	assert.Equal(t, "seibm.com looks like se.ibm.com: dot missing between se and ibm", r.Findings[0].Message)
 }
+
+func TestPunctuationRepair(t *testing.T) {
+	g := MustNew(slices.Concat(milEntries, providerEntries))
+	cases := []struct{ in, suggestion, target string }{
+		{"jane@gmail..com", "jane@gmail.com", "gmail.com"},
+		{"jane@gmail,com", "jane@gmail.com", "gmail.com"},
+		{"jane@gmail com", "jane@gmail.com", "gmail.com"},
+		{"Jane <jane@gmail,com>", "jane@gmail.com", "gmail.com"},
+		{"john@army..mil", "john@army.mil", "army.mil"},
+		{"jane@gmial..com", "jane@gmail.com", "gmail.com"},
+		{"jane@gmail.com.", "", ""}, // valid: not a repair
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			r, err := g.Check(tc.in)
+			if tc.suggestion == "" {
+				require.NoError(t, err)
+				assert.Empty(t, r.Suggestion)
+				return
+			}
+			require.Error(t, err, "the input as written stays invalid")
+			assert.Equal(t, Invalid, r.Verdict)
+			assert.Equal(t, tc.suggestion, r.Suggestion)
+			require.Len(t, r.Findings, 1)
+			assert.Equal(t, RulePunctuation, r.Findings[0].Rule)
+			assert.Equal(t, tc.target, r.Findings[0].Target)
+		})
+	}
+	for _, in := range []string{"jane@example..org", "not an address", "jane@,", "@gmail..com"} {
+		r, _ := g.Check(in)
+		assert.Empty(t, r.Suggestion, in)
+		assert.Empty(t, r.Findings, in)
+	}
+}
