@@ -31,6 +31,10 @@ const (
 	ClassBitFlip     EditClass = "bit-flip"     // characters one bit apart, nothing else
 	ClassOther       EditClass = "other"        // any other letter
 	ClassDigitHyphen EditClass = "digit-hyphen" // a conspicuous digit or hyphen
+	// Classes used by rules beyond the distance:
+	ClassAppended  EditClass = "appended"      // a suffix appended to a protected domain
+	ClassInvisible EditClass = "invisible"     // an invisible character (zero-width, soft hyphen)
+	ClassCompat    EditClass = "compatibility" // a full-width or other compatibility form
 )
 
 // Edit is one step of the cheapest alignment between an intended domain

@@ -31,6 +31,9 @@ type Error struct {
 
 // Error implements the error interface.
 func (e *Error) Error() string {
+	if e.Input == "" {
+		return "typoguard: " + e.Op + ": " + e.Err.Error()
+	}
 	return "typoguard: " + e.Op + " " + strconv.Quote(e.Input) + ": " + e.Err.Error()
 }
 

@@ -212,13 +212,13 @@ func domainKeys(lk keyLevels) []domainKey {
 // returns an error when layouts is empty or names an unknown layout.
 func newKeyboard(layouts []Layout) (*keyboard, error) {
 	if len(layouts) == 0 {
-		return nil, errors.New("typoguard: no keyboard layouts")
+		return nil, errors.New("no keyboard layouts")
 	}
 	k := new(keyboard)
 	for _, l := range layouts {
 		lk, ok := layoutKeys[l]
 		if !ok {
-			return nil, fmt.Errorf("typoguard: unknown keyboard layout %q", l)
+			return nil, fmt.Errorf("unknown keyboard layout %q", l)
 		}
 		keys := domainKeys(lk)
 		for _, p := range keys {

@@ -208,14 +208,14 @@ func TestKeyboardCaseInsensitive(t *testing.T) {
 
 func TestNewKeyboardErrors(t *testing.T) {
 	_, err := newKeyboard(nil)
-	require.EqualError(t, err, "typoguard: no keyboard layouts")
+	require.EqualError(t, err, "no keyboard layouts")
 	_, err = newKeyboard([]Layout{})
-	require.EqualError(t, err, "typoguard: no keyboard layouts")
+	require.EqualError(t, err, "no keyboard layouts")
 
 	for _, l := range []Layout{"", "klingon", "QWERTY", " qwerty"} {
 		k, err := newKeyboard([]Layout{QWERTY, l})
 		assert.Nil(t, k)
-		assert.EqualError(t, err, fmt.Sprintf("typoguard: unknown keyboard layout %q", l))
+		assert.EqualError(t, err, fmt.Sprintf("unknown keyboard layout %q", l))
 	}
 
 	dup := mustKeyboard(t, QWERTY, QWERTY, QWERTY)

@@ -41,9 +41,9 @@ const (
 
 // DefaultRules returns a fresh slice of the built-in rules, in the order
 // a Guard runs them by default: [NearMiss], [SuffixSlip],
-// [AppendedLabel] and [InsideSuffix].
+// [AppendedLabel], [InsideSuffix], [Lookalike] and [Obfuscation].
 func DefaultRules() []Rule {
-	return []Rule{NearMiss(), SuffixSlip(), AppendedLabel(), InsideSuffix()}
+	return []Rule{NearMiss(), SuffixSlip(), AppendedLabel(), InsideSuffix(), Lookalike(), Obfuscation()}
 }
 
 // NearMiss returns the rule that flags a domain within a small weighted
@@ -237,9 +237,6 @@ domains under .ml and .co) or with a dot left out (gmailcom).`,
 		},
 	}
 }
-
-// ClassAppended marks a suffix appended to a protected domain.
-const ClassAppended EditClass = "appended"
 
 // Costs of the rules beyond single edits, in the units of [Edit.Cost].
 const (

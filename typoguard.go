@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"net/mail"
 	"slices"
 	"strings"
@@ -315,7 +316,7 @@ func (g *Guard) repair(r *Result) {
 		Target:     target,
 		Domain:     domain,
 		Suggestion: formatAddrSpec(a.local, domain),
-		Score:      scoreOf(punctuationCost, false),
+		Score:      math.Round(scoreOf(punctuationCost, false)*1000) / 1000,
 		Message:    fmt.Sprintf("%q is not a valid domain; it looks like %s with its punctuation slipped", raw, domain),
 	}
 	f.Severity = g.severity(f.Score)
@@ -425,7 +426,8 @@ func (g *Guard) settle(r *Result) {
 	fs := r.Findings
 	for i := range fs {
 		f := &fs[i]
-		f.Score = min(max(f.Score, 0), 1)
+		// Three decimals: enough to rank, stable to print.
+		f.Score = math.Round(min(max(f.Score, 0), 1)*1000) / 1000
 		f.Severity = g.severity(f.Score)
 		if f.Domain != "" {
 			f.Suggestion = formatAddrSpec(r.Local, f.Domain)

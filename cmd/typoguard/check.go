@@ -150,6 +150,7 @@ type printer struct {
 	w     *bufio.Writer
 	json  bool
 	color bool
+	enc   *json.Encoder
 }
 
 func (p *printer) print(r typoguard.Result) error {
@@ -166,12 +167,11 @@ func (p *printer) print(r typoguard.Result) error {
 		if r.Err != nil {
 			out.Error = r.Err.Error()
 		}
-		b, err := json.Marshal(out)
-		if err != nil {
-			return err
+		if p.enc == nil {
+			p.enc = json.NewEncoder(p.w)
+			p.enc.SetEscapeHTML(false)
 		}
-		p.w.Write(b)
-		return p.w.WriteByte('\n')
+		return p.enc.Encode(out)
 	}
 	verdict := fmt.Sprintf("%-7s", r.Verdict)
 	if p.color {
@@ -179,6 +179,9 @@ func (p *printer) print(r typoguard.Result) error {
 	}
 	var err error
 	switch {
+	case r.Err != nil && r.Suggestion != "":
+		// Invalid as written, but a punctuation slip of a protected domain.
+		_, err = fmt.Fprintf(p.w, "%s %s: %v; did you mean %s?\n", verdict, printable(r.Input), r.Err, printable(r.Suggestion))
 	case r.Err != nil:
 		_, err = fmt.Fprintf(p.w, "%s %s: %v\n", verdict, printable(r.Input), r.Err)
 	case r.Suggestion != "":

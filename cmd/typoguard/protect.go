@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -15,13 +17,39 @@ import (
 type protectFlags struct {
 	protect     string
 	protectFile string
+	presets     []string
 	legit       string
 	layouts     string
+	set         bool // a protection flag was given: no default set
 }
 
+// presets are the named protection sets of -preset.
+var presets = map[string]func() []string{
+	"providers": typoguard.MailProviders,
+	"mil":       typoguard.USMilitary,
+}
+
+func presetNames() []string { return slices.Sorted(maps.Keys(presets)) }
+
 func (p *protectFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&p.protect, "protect", "", "comma-separated protected `entries`; a leading dot protects a whole suffix (.mil)")
-	fs.StringVar(&p.protectFile, "protect-file", "", "read protected entries from `FILE`, one per line, # comments")
+	fs.Func("protect", "comma-separated protected `entries`; a leading dot protects a whole suffix (.mil)", func(v string) error {
+		p.set = true
+		p.protect = strings.Join(append(splitList(p.protect), splitList(v)...), ",")
+		return nil
+	})
+	fs.Func("preset", "protect a named `set`: "+strings.Join(presetNames(), ", ")+" (repeatable; default: all of them)", func(v string) error {
+		if _, ok := presets[v]; !ok {
+			return fmt.Errorf("unknown preset %q (want one of %s)", v, strings.Join(presetNames(), ", "))
+		}
+		p.set = true
+		p.presets = append(p.presets, v)
+		return nil
+	})
+	fs.Func("protect-file", "read protected entries from `FILE`, one per line, # comments", func(v string) error {
+		p.set = true
+		p.protectFile = v
+		return nil
+	})
 	fs.StringVar(&p.legit, "legit", "", "comma-separated `domains` known to be legitimate, never flagged")
 	fs.StringVar(&p.layouts, "layouts", "", "comma-separated keyboard `layouts` (qwerty, qwertz, azerty, dvorak, colemak); default qwerty,qwertz,azerty")
 }
@@ -47,8 +75,14 @@ func (p *protectFlags) entries() ([]string, error) {
 			return nil, fmt.Errorf("%s: %w", p.protectFile, err)
 		}
 	}
-	if p.protect == "" && p.protectFile == "" {
+	for _, name := range p.presets {
+		out = append(out, presets[name]()...)
+	}
+	if !p.set {
 		out = defaultSet()
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no protected entries: -protect, -protect-file and -preset named none")
 	}
 	return out, nil
 }
@@ -72,22 +106,33 @@ func (p *protectFlags) guard() (*typoguard.Guard, error) {
 	return typoguard.New(entries, opts...)
 }
 
-// defaultSet is the protection used when no flag names one: popular mail
-// providers and the whole .mil suffix.
+// defaultSet is the protection used when no flag names one: the union of
+// the presets (popular mail providers and the whole .mil suffix).
 func defaultSet() []string {
-	return slices.Concat(typoguard.MailProviders(), typoguard.USMilitary())
+	var out []string
+	for _, name := range presetNames() {
+		out = append(out, presets[name]()...)
+	}
+	return out
 }
 
 func defaultSetHelp() string {
+	return "Without -protect, -protect-file or -preset, the default set is protected:\n" + wrapWords(defaultSet(), "  ")
+}
+
+// wrapWords lays words out in lines of at most 76 columns, each indented.
+func wrapWords(words []string, indent string) string {
 	var b strings.Builder
-	b.WriteString("Without -protect or -protect-file, the default set is protected:\n")
-	line := " "
-	for _, e := range defaultSet() {
-		if len(line)+len(e) > 74 {
+	line := indent
+	for _, w := range words {
+		if line != indent && len(line)+1+len(w) > 76 {
 			b.WriteString(line + "\n")
-			line = " "
+			line = indent
 		}
-		line += " " + e
+		if line != indent {
+			line += " "
+		}
+		line += w
 	}
 	b.WriteString(line + "\n")
 	return b.String()

@@ -26,7 +26,10 @@ func runRules(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(stdout)
 	}
-	fmt.Fprintf(stdout, "presets\n    providers: %d popular mail provider domains\n    mil: %s\n",
-		len(typoguard.MailProviders()), strings.Join(typoguard.USMilitary(), " "))
+	fmt.Fprintf(stdout, "presets (-preset NAME; the default is all of them)\n")
+	fmt.Fprintf(stdout, "-preset providers — %d popular consumer mail provider domains worldwide\n", len(typoguard.MailProviders()))
+	fmt.Fprint(stdout, wrapWords(typoguard.MailProviders(), "    "))
+	fmt.Fprintf(stdout, "-preset mil — the US military: %s, with well-known names under it\n", strings.Join(typoguard.USMilitary(), " "))
+	fmt.Fprintf(stdout, "\nBuilt-in knowledge (known-legitimate domains, same-owner groups, names\nunder .mil) applies to every protected set.\n")
 	return nil
 }

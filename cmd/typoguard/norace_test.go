@@ -1,0 +1,6 @@
+//go:build !race
+
+package main
+
+// raceEnabled lets slow tests shrink under the race detector.
+const raceEnabled = false
