@@ -16,16 +16,19 @@
 //
 // Worked examples with army.mil, .mil and gmail.com protected:
 //
-//	army.ml       block  suffix-slip      army.mil   .ml is delegated: the mail is delivered in Mali
-//	us.army.ml    block  near-miss        us.army.mil
-//	army.mil.ml   block  appended-label   army.mil
-//	darpa.ml      block  suffix-slip      darpa.mil  darpa is a known name under .mil
-//	amry.mil      warn   inside-suffix    army.mil   stays in .mil and bounces
-//	gmial.com     block  near-miss        gmail.com
-//	gmailcom      warn   appended-label   gmail.com  undeliverable: bounces
-//	dtic.mil      ok     trusted by .mil
-//	gouv.ml       ok     a real Malian domain, not a slip
-//	gmx.com       ok     known to be legitimate
+//	army.ml           block    suffix-slip     army.mil   .ml is delegated: the mail is delivered in Mali
+//	us.army.ml        block    near-miss       us.army.mil
+//	army.mil.ml       block    appended-label  army.mil
+//	darpa.ml          block    suffix-slip     darpa.mil  darpa is a known name under .mil
+//	amry.mil          warn     inside-suffix   army.mil   stays in .mil and bounces
+//	gmial.com         block    near-miss       gmail.com
+//	gmаil.com         block    lookalike       gmail.com  а is U+0430 CYRILLIC SMALL LETTER A
+//	xn--gmil-63d.com  block    lookalike       gmail.com  the same, in punycode
+//	gmailcom          warn     appended-label  gmail.com  undeliverable: bounces
+//	gmail..com        invalid  punctuation     gmail.com  not a domain, but a suggestion
+//	dtic.mil          ok       trusted by .mil
+//	gouv.ml           ok       a real Malian domain, not a slip
+//	gmx.com           ok       known to be legitimate
 //
 // # Concepts
 //
@@ -54,9 +57,12 @@
 // built-in knowledge applies whatever is protected; [WithBuiltinKnowledge]
 // turns it off, [WithLegitimate] adds to it.
 //
-// A [Rule] is a named check: [NearMiss], [SuffixSlip], [AppendedLabel]
-// and [InsideSuffix] are built in ([DefaultRules]); user rules plug in the
-// same way with [WithRules]. Rules return [Finding] values: the rule, the
+// A [Rule] is a named check: [NearMiss], [SuffixSlip], [AppendedLabel],
+// [InsideSuffix], [Lookalike] and [Obfuscation] are built in
+// ([DefaultRules]); user rules plug in the same way with [WithRules].
+// Invalid input whose domain is a punctuation slip of a protected one
+// (gmail..com, gmail,com) keeps its Invalid verdict but gets a suggestion
+// and a finding of the pseudo-rule "punctuation". Rules return [Finding] values: the rule, the
 // protected entry resembled, the domain probably meant, a score, a
 // message and the evidence as [Edit] steps. The Guard sets each finding's
 // [Severity] from its score, drops duplicate suggestions, ranks findings
@@ -84,7 +90,13 @@
 //	other letter inserted or substituted         1.0
 //	conspicuous digit or hyphen                  1.2
 //	any edit at position 0                       +0.3
-//	appended suffix (army.mil.ml)                0.3
+//
+// Rules add their own classes: a Unicode look-alike whose confusable
+// skeleton equals a protected domain (gmаil.com) costs 0.1; a protected
+// domain with a suffix appended (army.mil.ml) 0.3; a punctuation slip
+// (gmail..com) 0.3; a slip of the suffix into another delegated TLD
+// (army.ml, gmail.co) costs 0.6 times its edit, 0.24–0.42, as such slips
+// are commoner than the same edit elsewhere.
 //
 // Keyboard adjacency is geometric over the layouts of [WithLayouts]
 // (QWERTY, QWERTZ and AZERTY by default; Dvorak and Colemak on request).
@@ -102,7 +114,9 @@
 // 0.6 or more and blocks by default ([DefaultBlockThreshold]); a costlier
 // or undeliverable slip (amry.mil, gmail.con, comcast.nte) scores between
 // 0.4 and 0.6 and warns ([DefaultWarnThreshold]); below 0.4 a finding is
-// informational. [WithThresholds] moves both lines.
+// informational. [WithThresholds] moves both lines. The obfuscation rule
+// scores directly: invisible characters 0.5 (warn), full-width forms 0.3
+// (informational). All of these numbers live in one file, score.go.
 //
 // # Performance and safety
 //

@@ -15,21 +15,6 @@ const (
 	RuleObfuscation = "obfuscation"
 )
 
-// Costs of the Unicode rules, in the units of [Edit.Cost].
-const (
-	// lookalikeCost is BRIEF §4's cost of a Unicode look-alike: a domain
-	// whose skeleton equals a protected one is almost surely meant to
-	// pass for it, whether by accident (a keyboard layout left on
-	// Cyrillic) or by an attacker.
-	lookalikeCost = 0.1
-	// invisibleScore and mappedScore score a domain that normalisation
-	// changed: invisible characters (zero-width, soft hyphen) are never
-	// typed by accident; full-width and compatibility forms come from
-	// East Asian input methods and are usually innocent.
-	invisibleScore = 0.5
-	mappedScore    = 0.3
-)
-
 // Lookalike returns the rule for domains that look like a protected one
 // without being it: characters from other scripts that look like ASCII
 // letters (gmаil.com with a Cyrillic а, gmaıl.com with a dotless ı), whole

@@ -8,13 +8,6 @@ import (
 	"strings"
 )
 
-// Default thresholds on a finding's score; see the package documentation
-// for the score model they were chosen for.
-const (
-	DefaultWarnThreshold  = 0.40
-	DefaultBlockThreshold = 0.60
-)
-
 var inf = math.Inf(1)
 
 // An Option configures a [Guard] built by [New].

@@ -238,17 +238,6 @@ domains under .ml and .co) or with a dot left out (gmailcom).`,
 	}
 }
 
-// Costs of the rules beyond single edits, in the units of [Edit.Cost].
-const (
-	appendedCost    = 0.3 // BRIEF §4: protected domain plus appended label
-	punctuationCost = 0.3 // like a missing dot: a slip of the punctuation
-	slipBudget      = 0.7 // a suffix slip is one cheap edit of the suffix
-	// slipFactor scales the cost of a suffix slip into a real TLD: such
-	// slips are commoner than the same edit elsewhere (BRIEF §4 puts them
-	// at 0.2–0.4), so one edit of 0.4–0.7 costs 0.24–0.42.
-	slipFactor = 0.6
-)
-
 // Match is a protected domain near a candidate domain, found by
 // [Guard.Nearest].
 type Match struct {
@@ -325,25 +314,6 @@ func lastLabels(domain string, labels, n int) (prefix, tail string) {
 	return domain[:cut+1], domain[cut+1:]
 }
 
-// minEditCost is the cheapest single edit (a missing dot), for length
-// prefilters.
-const minEditCost = 0.3
-
-// nearBudget returns the near-miss budget of a protected domain.
-func nearBudget(domain string) float64 {
-	ps, _ := publicsuffixOf(domain)
-	n := len(registrableLabel(domain, ps))
-	switch {
-	case n <= 3:
-		return 0.45
-	case n <= 5:
-		return 0.7
-	case n <= 8:
-		return 1.0
-	}
-	return 1.3
-}
-
 // Suffixes yields the distinct public suffixes of the protected entries
 // ("com", "mil", "co.uk"), sorted: the suffixes of protected domains and
 // the protected suffixes themselves, without a leading dot.
@@ -365,19 +335,6 @@ func (g *Guard) Cost(typed, intended string) float64 {
 		return inf
 	}
 	return c.float()
-}
-
-// scoreOf turns the weighted cost of a slip into a score in [0,1]: the
-// likelier the slip (the lower the cost), the higher; a slip that would
-// deliver to someone else (a delegated domain outside the protected set)
-// counts fully, one that would bounce 0.7 as much. See the package
-// documentation for the model.
-func scoreOf(cost float64, delivers bool) float64 {
-	s := 1 / (1 + cost)
-	if !delivers {
-		s *= 0.7
-	}
-	return s
 }
 
 // publicsuffixOf returns the public suffix of a normalised domain.
