@@ -53,6 +53,9 @@ func parseAddress(s string) (addrSpec, error) {
 	if a, ok := parsePlain(s); ok {
 		return a, nil
 	}
+	if a, ok := parseLiteral(s); ok {
+		return a, nil
+	}
 	if hasControl(s) {
 		return addrSpec{}, wrap(ErrInvalidAddress, "control character", nil)
 	}
@@ -98,6 +101,36 @@ func parsePlain(s string) (addrSpec, bool) {
 		return addrSpec{}, false
 	}
 	return addrSpec{local: local, domain: s[at+1:]}, true
+}
+
+// parseLiteral accepts a dot-atom local part at a domain literal, which
+// net/mail does not parse in its general (RFC 5321 §4.1.3) form:
+// "postmaster@[IPv6:2001:db8::1]".
+func parseLiteral(s string) (addrSpec, bool) {
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || !strings.HasPrefix(s[at+1:], "[") || !strings.HasSuffix(s, "]") || !isDotAtom(s[:at]) || !isASCIIString(s[:at]) {
+		return addrSpec{}, false
+	}
+	lit := s[at+2 : len(s)-1]
+	if lit == "" {
+		return addrSpec{}, false
+	}
+	for i := 0; i < len(lit); i++ {
+		// dtext: printable ASCII except "[", "]" and "\".
+		if c := lit[i]; c < 33 || c > 126 || c == '[' || c == ']' || c == '\\' {
+			return addrSpec{}, false
+		}
+	}
+	return addrSpec{local: s[:at], domain: s[at+1:]}, true
+}
+
+func isASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // isAtext reports whether c is an RFC 5322 atext character.

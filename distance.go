@@ -84,7 +84,7 @@ const (
 	costDeleteOther    cost = 50  // deletion 0.4–0.5: omission, the commonest slip, "gmil.com"
 	costLookalike      cost = 40  // look-alike 0.4: 0/o, 1/l/i, rn/m, vv/w, cl/d
 	costTranspose      cost = 60  // transposition 0.6: "gmial.com"
-	costInsertDoubled  cost = 50  // doubled/adjacent 0.5–0.7: a key hit twice, "gmaill.com"
+	costInsertDoubled  cost = 45  // doubling, the main cause of insertions (Pollock & Zamora): a key hit twice, "gmaill.com"
 	costInsertAdjacent cost = 60  // doubled/adjacent 0.5–0.7: a neighbouring key hit too
 	costSubAdjacent    cost = 70  // doubled/adjacent 0.5–0.7: a neighbouring key instead, "gmail.con"
 	costBitFlip        cost = 90  // bit-flip 0.9: bytes one bit apart, nothing else

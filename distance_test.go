@@ -129,9 +129,9 @@ func TestEditClasses(t *testing.T) {
 		{"delete doubled second", func() (cost, EditClass) { return m.delClass("yahoo.com", 4) }, class{40, ClassDoubled}, false},
 		{"delete other", func() (cost, EditClass) { return m.delClass("army.mil", 6) }, class{50, ClassOther}, false},
 		{"delete last", func() (cost, EditClass) { return m.delClass("ab", 1) }, class{50, ClassOther}, false},
-		{"insert doubled prev", func() (cost, EditClass) { return m.insClass("gmaill.com", 5) }, class{50, ClassDoubled}, false},
-		{"insert doubled next", func() (cost, EditClass) { return m.insClass("gmaill.com", 4) }, class{50, ClassDoubled}, false},
-		{"insert dot doubled", func() (cost, EditClass) { return m.insClass("gmail..com", 6) }, class{50, ClassDoubled}, false},
+		{"insert doubled prev", func() (cost, EditClass) { return m.insClass("gmaill.com", 5) }, class{costInsertDoubled, ClassDoubled}, false},
+		{"insert doubled next", func() (cost, EditClass) { return m.insClass("gmaill.com", 4) }, class{costInsertDoubled, ClassDoubled}, false},
+		{"insert dot doubled", func() (cost, EditClass) { return m.insClass("gmail..com", 6) }, class{costInsertDoubled, ClassDoubled}, false},
 		{"insert adjacent", func() (cost, EditClass) { return m.insClass("gmaikl.com", 4) }, class{60, ClassAdjacentKey}, true},
 		{"insert digit", func() (cost, EditClass) { return m.insClass("gma7il.com", 3) }, class{120, ClassDigitHyphen}, false},
 		{"insert hyphen", func() (cost, EditClass) { return m.insClass("g-mail.com", 1) }, class{120, ClassDigitHyphen}, false},
@@ -172,7 +172,7 @@ func TestDistanceDomains(t *testing.T) {
 		{"gmail.com", "gmail.com", 0, Edit{}, false},
 		{"gmial.com", "gmail.com", 60, Edit{OpTranspose, ClassTranspose, 2, "ai", "ia", 0.6}, false},
 		{"gmai.com", "gmail.com", 50, Edit{OpDelete, ClassOther, 4, "l", "", 0.5}, false},
-		{"gmaill.com", "gmail.com", 50, Edit{OpInsert, ClassDoubled, 4, "", "l", 0.5}, false},
+		{"gmaill.com", "gmail.com", 45, Edit{OpInsert, ClassDoubled, 4, "", "l", 0.45}, false},
 		{"yaho.com", "yahoo.com", 40, Edit{OpDelete, ClassDoubled, 3, "o", "", 0.4}, false},
 		{"army.ml", "army.mil", 50, Edit{OpDelete, ClassOther, 6, "i", "", 0.5}, false},
 		{"gmailcom", "gmail.com", 30, Edit{OpDelete, ClassDot, 5, ".", "", 0.3}, false},
@@ -187,7 +187,7 @@ func TestDistanceDomains(t *testing.T) {
 		{"ho3mail.com", "hotmail.com", 120, Edit{OpSubstitute, ClassDigitHyphen, 2, "t", "3", 1.2}, false},
 		{"xmail.com", "gmail.com", 130, Edit{OpSubstitute, ClassOther, 0, "g", "x", 1.3}, false},
 		// The first-position penalty puts the extra 'g' after the first.
-		{"ggmail.com", "gmail.com", 50, Edit{OpInsert, ClassDoubled, 1, "", "g", 0.5}, false},
+		{"ggmail.com", "gmail.com", 45, Edit{OpInsert, ClassDoubled, 1, "", "g", 0.45}, false},
 		{"mail.com", "gmail.com", 80, Edit{OpDelete, ClassOther, 0, "g", "", 0.8}, false},
 	}
 	for _, tt := range tests {

@@ -82,7 +82,7 @@
 //	doubled letter typed once (yaho.com)         0.4
 //	look-alike: 0/o 1/l/i rn/m vv/w cl/d         0.4
 //	deletion (gmil.com, army.ml)                 0.5
-//	letter typed twice (gmaill.com)              0.5
+//	letter typed twice (gmaill.com)              0.45
 //	adjacent-key insertion                       0.6
 //	transposition (gmial.com, amry.mil)          0.6
 //	adjacent-key substitution (gmail.con)        0.7

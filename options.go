@@ -114,8 +114,6 @@ func (c *config) build(protected []string) (*Guard, error) {
 	g := &Guard{
 		domains:   map[string]int{},
 		suffixes:  map[string]int{},
-		byLabel:   map[string][]int{},
-		merged:    map[string]int{},
 		legit:     map[string]struct{}{},
 		names:     map[string]map[string]struct{}{},
 		rules:     slices.Clone(c.rules),
@@ -143,6 +141,7 @@ func (c *config) build(protected []string) (*Guard, error) {
 	}
 	slices.SortFunc(g.entries, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
 	g.budgets = make([]float64, len(g.entries))
+	g.suffixLens = make([]int, len(g.entries))
 	tails := map[string]bool{}
 	for i := range g.entries {
 		e := &g.entries[i]
@@ -153,12 +152,9 @@ func (c *config) build(protected []string) (*Guard, error) {
 		}
 		g.domains[e.Name] = i
 		g.budgets[i] = nearBudget(e.Name)
-		g.merged[strings.ReplaceAll(e.Name, ".", "")] = i
 		ps, _ := publicsuffixOf(e.Name)
+		g.suffixLens[i] = len(ps) + 1
 		tails[ps] = true
-		if label := registrableLabel(e.Name, ps); label != "" {
-			g.byLabel[label] = append(g.byLabel[label], i)
-		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.weights)) {
 		n, err := normalizeEntry(name)

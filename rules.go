@@ -146,8 +146,11 @@ under the intended suffix.`,
 				return nil
 			}
 			var out []Finding
+			// The suffix with its dot: an edit at its first letter is not
+			// a first-letter slip of the domain.
+			dotted := c.Domain[len(c.Domain)-len(suffix)-1:]
 			for tail := range g.Suffixes() {
-				if tail == suffix || g.Cost(suffix, tail) > slipBudget {
+				if tail == suffix || g.Cost(dotted, "."+tail) > slipBudget {
 					continue
 				}
 				intended := prefix + label + "." + tail
@@ -185,25 +188,12 @@ domains under .ml and .co) or with a dot left out (gmailcom).`,
 				return nil
 			}
 			suffix, delegated := c.Suffix()
-			// Appended: a trusted head followed by nothing but suffix labels.
-			for i := strings.IndexByte(c.Domain, '.'); i >= 0; {
-				head, tail := c.Domain[:i], c.Domain[i+1:]
-				if len(tail) <= len(suffix) {
-					if e, ok := g.Trusts(head); ok {
-						return []Finding{{
-							Target:  e.Name,
-							Domain:  head,
-							Score:   scoreOf(appendedCost, delegated),
-							Message: fmt.Sprintf("%s looks like %s with .%s appended", c.Domain, head, tail),
-							Edits:   []Edit{{Op: OpInsert, Class: ClassAppended, Pos: len(head), Got: "." + tail, Cost: appendedCost}},
-						}}
-					}
+			// Appended: a trusted head followed by nothing but suffix
+			// labels; the longest such head is the most specific.
+			for i := strings.LastIndexByte(c.Domain, '.'); i > 0 && i >= len(c.Domain)-len(suffix)-1; i = strings.LastIndexByte(c.Domain[:i], '.') {
+				if f, ok := appendedFinding(g, c.Domain, c.Domain[:i], c.Domain[i+1:], delegated); ok {
+					return []Finding{f}
 				}
-				j := strings.IndexByte(tail, '.')
-				if j < 0 {
-					break
-				}
-				i += 1 + j
 			}
 			// Merged: the last label is a protected domain without its dot.
 			if delegated {
@@ -236,6 +226,39 @@ domains under .ml and .co) or with a dot left out (gmailcom).`,
 			return out
 		},
 	}
+}
+
+// institutionalSectors are second-level labels under which countries
+// register their own institutions (mil.ng, gov.uk, ac.jp): army.mil.ng is
+// Nigeria's army, not army.mil with .ng appended.
+var institutionalSectors = map[string]bool{
+	"mil": true, "gov": true, "edu": true, "ac": true, "gob": true, "gouv": true, "govt": true, "go": true,
+}
+
+// appendedFinding reports whether domain is head, a trusted domain, with
+// suffix labels tail appended.
+func appendedFinding(g *Guard, domain, head, tail string, delegated bool) (Finding, bool) {
+	e, ok := g.Trusts(head)
+	if !ok {
+		return Finding{}, false
+	}
+	name := strings.TrimPrefix(e.Name, ".")
+	if head != name && !strings.HasSuffix(head, "."+name) && !g.Legitimate(head) {
+		return Finding{}, false // trusted only as another owner's domain
+	}
+	sector := head[strings.LastIndexByte(head, '.')+1:]
+	if institutionalSectors[sector] {
+		if ps, icann := publicsuffixOf(sector + "." + tail); icann && ps == sector+"."+tail {
+			return Finding{}, false
+		}
+	}
+	return Finding{
+		Target:  e.Name,
+		Domain:  head,
+		Score:   scoreOf(appendedCost, delegated),
+		Message: fmt.Sprintf("%s looks like %s with .%s appended", domain, head, tail),
+		Edits:   []Edit{{Op: OpInsert, Class: ClassAppended, Pos: len(head), Got: "." + tail, Cost: appendedCost}},
+	}, true
 }
 
 // Match is a protected domain near a candidate domain, found by
@@ -274,7 +297,9 @@ func (g *Guard) Nearest(domain string) []Match {
 				best.Cost = inf // trusted, not a near miss
 				break
 			}
-			budget := min(g.budgets[i], best.Cost)
+			// Slips confined to the suffix leave the name intact, so they
+			// may cost up to slipBudget even on a short name (gmx.coom).
+			budget := min(max(g.budgets[i], slipBudget), best.Cost)
 			if float64(absDiff(len(tail), len(e.Name)))*minEditCost > budget {
 				continue
 			}
@@ -283,6 +308,9 @@ func (g *Guard) Nearest(domain string) []Match {
 				continue
 			}
 			_, edits, _ := g.model.script(tail, e.Name)
+			if c.float() > g.budgets[i] && !inSuffix(edits, len(e.Name)-g.suffixLens[i]) {
+				continue
+			}
 			for j := range edits {
 				edits[j].Pos += len(prefix)
 			}
@@ -299,6 +327,17 @@ func (g *Guard) Nearest(domain string) []Match {
 		return cmp.Or(cmp.Compare(a.Cost, b.Cost), cmp.Compare(b.Entry.Weight, a.Entry.Weight), strings.Compare(a.Entry.Name, b.Entry.Name))
 	})
 	return out
+}
+
+// inSuffix reports whether every edit lies at or after offset from, the
+// dot before the public suffix of the intended domain.
+func inSuffix(edits []Edit, from int) bool {
+	for _, e := range edits {
+		if e.Pos < from {
+			return false
+		}
+	}
+	return true
 }
 
 // lastLabels splits domain, of the given number of labels, before its

@@ -20,21 +20,20 @@ import (
 // concurrent use by multiple goroutines (so long as its rules are, see
 // [Rule]).
 type Guard struct {
-	entries   []Entry             // protected entries, sorted by name
-	budgets   []float64           // near-miss budget of each protected domain
-	domains   map[string]int      // protected domain -> index in entries
-	suffixes  map[string]int      // protected suffix (without the dot) -> index in entries
-	byLabel   map[string][]int    // registrable label -> protected domains with it
-	merged    map[string]int      // protected domain with its dots removed -> index
-	tails     []string            // distinct public suffixes of entries, sorted
-	legit     map[string]struct{} // known-legitimate domains
-	owner     map[string]int      // domain -> same-owner group
-	names     map[string]map[string]struct{}
-	rules     []Rule
-	model     *costModel
-	warn      float64
-	block     float64
-	knowledge bool
+	entries    []Entry             // protected entries, sorted by name
+	budgets    []float64           // near-miss budget of each protected domain
+	suffixLens []int               // length of each protected domain's public suffix, with its dot
+	domains    map[string]int      // protected domain -> index in entries
+	suffixes   map[string]int      // protected suffix (without the dot) -> index in entries
+	tails      []string            // distinct public suffixes of entries, sorted
+	legit      map[string]struct{} // known-legitimate domains
+	owner      map[string]int      // domain -> same-owner group
+	names      map[string]map[string]struct{}
+	rules      []Rule
+	model      *costModel
+	warn       float64
+	block      float64
+	knowledge  bool
 }
 
 // Entry is one protected entry: a domain, which trusts itself and its
