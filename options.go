@@ -112,10 +112,7 @@ func (c *config) build(protected []string) (*Guard, error) {
 		return nil, newError("new", "", wrap(ErrInvalidConfig, "", err))
 	}
 	g := &Guard{
-		domains:   map[string]int{},
-		suffixes:  map[string]int{},
-		legit:     map[string]struct{}{},
-		names:     map[string]map[string]struct{}{},
+		known:     map[string]map[string]struct{}{},
 		rules:     slices.Clone(c.rules),
 		model:     newCostModel(keys),
 		warn:      c.warn,
@@ -125,7 +122,7 @@ func (c *config) build(protected []string) (*Guard, error) {
 	if err := validateRules(g.rules); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(protected))
 	for _, p := range protected {
 		name, err := normalizeEntry(p)
 		if err != nil {
@@ -136,26 +133,89 @@ func (c *config) build(protected []string) (*Guard, error) {
 			g.entries = append(g.entries, Entry{Name: name, Weight: 1})
 		}
 	}
+	seen = nil
 	if len(g.entries) == 0 {
 		return nil, newError("new", "", wrap(ErrInvalidConfig, "no protected entries", nil))
 	}
 	slices.SortFunc(g.entries, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
+
+	// Every name the Guard knows, with what it knows of it.
+	var names []string
+	var infos []nameInfo
+	at := map[string]int{}
+	info := func(name string) *nameInfo {
+		i, ok := at[name]
+		if !ok {
+			i = len(names)
+			at[name] = i
+			names = append(names, name)
+			infos = append(infos, nameInfo{domain: -1, suffix: -1, owner: -1, trust: -1})
+		}
+		return &infos[i]
+	}
 	g.budgets = make([]float64, len(g.entries))
+	g.caps = make([]uint8, len(g.entries))
 	g.suffixLens = make([]int, len(g.entries))
 	tails := map[string]bool{}
 	for i := range g.entries {
 		e := &g.entries[i]
 		if rest, ok := strings.CutPrefix(e.Name, "."); ok {
-			g.suffixes[rest] = i
+			info(rest).suffix = int32(i)
 			tails[rest] = true
 			continue
 		}
-		g.domains[e.Name] = i
-		g.budgets[i] = nearBudget(e.Name)
-		ps, _ := publicsuffixOf(e.Name)
+		info(e.Name).domain = int32(i)
+		ps, _ := publicSuffix(e.Name)
+		g.budgets[i], g.caps[i] = nearLimits(e.Name, ps)
 		g.suffixLens[i] = len(ps) + 1
 		tails[ps] = true
 	}
+	g.tails = slices.Sorted(maps.Keys(tails))
+
+	if c.knowledge {
+		k := builtinKnowledge()
+		for _, d := range k.legitimate {
+			info(d).legit = true
+		}
+		for grp, ds := range k.owners {
+			for _, d := range ds {
+				info(d).owner = int32(grp)
+			}
+		}
+		for suffix, names := range k.names {
+			g.addNames(suffix, names)
+		}
+	}
+	for _, d := range c.legit {
+		n, err := normalizeEntry(d)
+		if err != nil || strings.HasPrefix(n, ".") {
+			return nil, newError("new", d, wrap(ErrInvalidConfig, "legitimate domain: want a domain", err))
+		}
+		info(n).legit = true
+	}
+	// A name trusts its protected domain, else the first protected domain
+	// (in entry order) of its owner group.
+	owned := map[int32]int32{}
+	for i, e := range g.entries {
+		if j, ok := at[e.Name]; ok && infos[j].owner >= 0 {
+			if _, ok := owned[infos[j].owner]; !ok {
+				owned[infos[j].owner] = int32(i)
+			}
+		}
+	}
+	for i := range infos {
+		switch in := &infos[i]; {
+		case in.domain >= 0:
+			in.trust = in.domain
+		case in.owner >= 0:
+			if e, ok := owned[in.owner]; ok {
+				in.trust = e
+			}
+		}
+	}
+	at = nil
+	g.names = newNameTable(names, infos)
+
 	for _, name := range slices.Sorted(maps.Keys(c.weights)) {
 		n, err := normalizeEntry(name)
 		if err != nil {
@@ -171,30 +231,6 @@ func (c *config) build(protected []string) (*Guard, error) {
 		}
 		g.entries[i].Weight = w
 	}
-	g.tails = slices.Sorted(maps.Keys(tails))
-
-	if c.knowledge {
-		k := builtinKnowledge()
-		for _, d := range k.legitimate {
-			g.legit[d] = struct{}{}
-		}
-		g.owner = map[string]int{}
-		for i, grp := range k.owners {
-			for _, d := range grp {
-				g.owner[d] = i
-			}
-		}
-		for suffix, names := range k.names {
-			g.addNames(suffix, names)
-		}
-	}
-	for _, d := range c.legit {
-		n, err := normalizeEntry(d)
-		if err != nil || strings.HasPrefix(n, ".") {
-			return nil, newError("new", d, wrap(ErrInvalidConfig, "legitimate domain: want a domain", err))
-		}
-		g.legit[n] = struct{}{}
-	}
 	for _, suffix := range slices.Sorted(maps.Keys(c.names)) {
 		n, err := normalizeEntry(suffix)
 		if err != nil {
@@ -202,14 +238,16 @@ func (c *config) build(protected []string) (*Guard, error) {
 		}
 		g.addNames(strings.TrimPrefix(n, "."), c.names[suffix])
 	}
+	g.slips = g.slipIndex()
+	g.near = g.newNearIndex()
 	return g, nil
 }
 
 func (g *Guard) addNames(suffix string, names []string) {
-	set := g.names[suffix]
+	set := g.known[suffix]
 	if set == nil {
 		set = map[string]struct{}{}
-		g.names[suffix] = set
+		g.known[suffix] = set
 	}
 	for _, n := range names {
 		set[strings.ToLower(n)] = struct{}{}

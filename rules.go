@@ -7,8 +7,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-
-	"golang.org/x/net/publicsuffix"
 )
 
 // Rule is one named check. A Guard runs its rules in order on every valid
@@ -62,8 +60,12 @@ people make it; short names allow only the cheapest slips.`,
 			if _, ok := g.Trusts(c.Domain); ok || g.Legitimate(c.Domain) {
 				return nil
 			}
+			ms := g.Nearest(c.Domain)
+			if len(ms) == 0 {
+				return nil
+			}
 			_, delegated := c.Suffix()
-			return nearFindings(g, c, delegated)
+			return nearFindings(g, c, ms, delegated)
 		},
 	}
 }
@@ -84,14 +86,14 @@ it probably bounces rather than leaks, so it warns.`,
 			if !ok || !e.IsSuffix() || g.Legitimate(c.Domain) {
 				return nil
 			}
-			return nearFindings(g, c, false)
+			return nearFindings(g, c, g.Nearest(c.Domain), false)
 		},
 	}
 }
 
-func nearFindings(g *Guard, c Candidate, delivers bool) []Finding {
+func nearFindings(g *Guard, c Candidate, ms []Match, delivers bool) []Finding {
 	var out []Finding
-	for _, m := range g.Nearest(c.Domain) {
+	for _, m := range ms {
 		if sameOwnerAny(g, c.Domain, m.Entry.Name) {
 			continue
 		}
@@ -136,41 +138,43 @@ Flags army.ml for army.mil and gmail.co for gmail.com: the name is right
 but the suffix slipped into another delegated TLD, where the mail is
 delivered to someone else. Fires only when the name is protected or known
 under the intended suffix.`,
-		Check: func(g *Guard, c Candidate) []Finding {
+		Check: suffixSlip,
+	}
+}
+
+// suffixSlip is the check of SuffixSlip.
+func suffixSlip(g *Guard, c Candidate) []Finding {
+	suffix, delegated := c.Suffix()
+	prefix, label := c.registrable(suffix)
+	if !delegated || label == "" {
+		return nil
+	}
+	var out []Finding
+	checked := false
+	for tail := range g.NearSuffixes(suffix) {
+		if !checked {
 			if _, ok := g.Trusts(c.Domain); ok || g.Legitimate(c.Domain) {
 				return nil
 			}
-			suffix, delegated := c.Suffix()
-			prefix, label := c.registrable(suffix)
-			if !delegated || label == "" {
-				return nil
-			}
-			var out []Finding
-			// The suffix with its dot: an edit at its first letter is not
-			// a first-letter slip of the domain.
-			dotted := c.Domain[len(c.Domain)-len(suffix)-1:]
-			for tail := range g.Suffixes() {
-				if tail == suffix || g.Cost(dotted, "."+tail) > slipBudget {
-					continue
-				}
-				intended := prefix + label + "." + tail
-				e, ok := g.Trusts(intended)
-				if !ok || e.IsSuffix() && !g.KnownName(tail, label) {
-					continue
-				}
-				cost, edits := g.Distance(c.Domain, intended)
-				out = append(out, Finding{
-					Target: e.Name,
-					Domain: intended,
-					Score:  scoreOf(cost*slipFactor, true),
-					Message: lookalikeMessage(c.Domain, intended, edits) +
-						fmt.Sprintf(" (.%s is a real top-level domain: the mail would leave)", suffix),
-					Edits: edits,
-				})
-			}
-			return out
-		},
+			checked = true
+		}
+		// A temporary string, not kept, unless the slip is a finding.
+		e, ok := g.Trusts(prefix + label + "." + tail)
+		if !ok || e.IsSuffix() && !g.KnownName(tail, label) {
+			continue
+		}
+		intended := prefix + label + "." + tail
+		cost, edits := g.Distance(c.Domain, intended)
+		out = append(out, Finding{
+			Target: e.Name,
+			Domain: intended,
+			Score:  scoreOf(cost*slipFactor, true),
+			Message: lookalikeMessage(c.Domain, intended, edits) +
+				fmt.Sprintf(" (.%s is a real top-level domain: the mail would leave)", suffix),
+			Edits: edits,
+		})
 	}
+	return out
 }
 
 // AppendedLabel returns the rule for a protected domain with a suffix
@@ -183,49 +187,52 @@ func AppendedLabel() Rule {
 Flags a protected domain with a top-level domain appended (army.mil.ml,
 gmail.com.co: the public suffix list makes these look like ordinary
 domains under .ml and .co) or with a dot left out (gmailcom).`,
-		Check: func(g *Guard, c Candidate) []Finding {
-			if _, ok := g.Trusts(c.Domain); ok || g.Legitimate(c.Domain) {
-				return nil
-			}
-			suffix, delegated := c.Suffix()
-			// Appended: a trusted head followed by nothing but suffix
-			// labels; the longest such head is the most specific.
-			for i := strings.LastIndexByte(c.Domain, '.'); i > 0 && i >= len(c.Domain)-len(suffix)-1; i = strings.LastIndexByte(c.Domain[:i], '.') {
-				if f, ok := appendedFinding(g, c.Domain, c.Domain[:i], c.Domain[i+1:], delegated); ok {
-					return []Finding{f}
-				}
-			}
-			// Merged: the last label is a protected domain without its dot.
-			if delegated {
-				return nil
-			}
-			prefix, last := "", c.Domain
-			if i := strings.LastIndexByte(c.Domain, '.'); i >= 0 {
-				prefix, last = c.Domain[:i+1], c.Domain[i+1:]
-			}
-			var out []Finding
-			for tail := range g.Suffixes() {
-				name, ok := strings.CutSuffix(last, strings.ReplaceAll(tail, ".", ""))
-				if !ok || name == "" {
-					continue
-				}
-				intended := prefix + name + "." + tail
-				e, ok := g.Trusts(intended)
-				if !ok || e.IsSuffix() && !g.KnownName(tail, name) {
-					continue
-				}
-				cost, edits := g.Distance(c.Domain, intended)
-				out = append(out, Finding{
-					Target:  e.Name,
-					Domain:  intended,
-					Score:   scoreOf(cost, false),
-					Message: lookalikeMessage(c.Domain, intended, edits),
-					Edits:   edits,
-				})
-			}
-			return out
-		},
+		Check: appendedLabel,
 	}
+}
+
+// appendedLabel is the check of AppendedLabel.
+func appendedLabel(g *Guard, c Candidate) []Finding {
+	if _, ok := g.Trusts(c.Domain); ok || g.Legitimate(c.Domain) {
+		return nil
+	}
+	suffix, delegated := c.Suffix()
+	// Appended: a trusted head followed by nothing but suffix
+	// labels; the longest such head is the most specific.
+	for i := strings.LastIndexByte(c.Domain, '.'); i > 0 && i >= len(c.Domain)-len(suffix)-1; i = strings.LastIndexByte(c.Domain[:i], '.') {
+		if f, ok := appendedFinding(g, c.Domain, c.Domain[:i], c.Domain[i+1:], delegated); ok {
+			return []Finding{f}
+		}
+	}
+	// Merged: the last label is a protected domain without its dot.
+	if delegated {
+		return nil
+	}
+	prefix, last := "", c.Domain
+	if i := strings.LastIndexByte(c.Domain, '.'); i >= 0 {
+		prefix, last = c.Domain[:i+1], c.Domain[i+1:]
+	}
+	var out []Finding
+	for tail := range g.Suffixes() {
+		name, ok := cutUndotted(last, tail)
+		if !ok || name == "" {
+			continue
+		}
+		e, ok := g.Trusts(prefix + name + "." + tail)
+		if !ok || e.IsSuffix() && !g.KnownName(tail, name) {
+			continue
+		}
+		intended := prefix + name + "." + tail
+		cost, edits := g.Distance(c.Domain, intended)
+		out = append(out, Finding{
+			Target:  e.Name,
+			Domain:  intended,
+			Score:   scoreOf(cost, false),
+			Message: lookalikeMessage(c.Domain, intended, edits),
+			Edits:   edits,
+		})
+	}
+	return out
 }
 
 // institutionalSectors are second-level labels under which countries
@@ -248,7 +255,7 @@ func appendedFinding(g *Guard, domain, head, tail string, delegated bool) (Findi
 	}
 	sector := head[strings.LastIndexByte(head, '.')+1:]
 	if institutionalSectors[sector] {
-		if ps, icann := publicsuffixOf(sector + "." + tail); icann && ps == sector+"."+tail {
+		if ps, icann := publicSuffix(sector + "." + tail); icann && ps == sector+"."+tail {
 			return Finding{}, false
 		}
 	}
@@ -281,52 +288,87 @@ type Match struct {
 // letters), 4–5 characters 0.7 (one likely slip), 6–8 characters 1.0, and
 // 9 or more 1.3 (two likely slips). Identical labels are not a match.
 func (g *Guard) Nearest(domain string) []Match {
+	if g.linear {
+		return g.nearestLinear(domain)
+	}
+	var buf [16]int32
+	cands := g.near.candidates(domain, buf[:0])
+	if len(cands) == 0 {
+		return nil
+	}
+	var out []Match
+	labels := strings.Count(domain, ".") + 1
+	for _, i := range cands {
+		if m, ok := g.nearEntry(int(i), domain, labels); ok {
+			out = append(out, m)
+		}
+	}
+	sortMatches(out)
+	return out
+}
+
+// nearestLinear is Nearest by a scan of every protected domain: the
+// oracle the index is tested against.
+func (g *Guard) nearestLinear(domain string) []Match {
 	var out []Match
 	labels := strings.Count(domain, ".") + 1
 	for i, e := range g.entries {
 		if e.IsSuffix() {
 			continue
 		}
-		k := strings.Count(e.Name, ".") + 1
-		best := Match{Cost: inf}
-		// Compare the last k labels, and the last k-1 for a dot left out
-		// between sub-domain labels (seibm.com for se.ibm.com).
-		for n := k; n >= max(k-1, 1); n-- {
-			prefix, tail := lastLabels(domain, labels, n)
-			if tail == e.Name {
-				best.Cost = inf // trusted, not a near miss
-				break
-			}
-			// Slips confined to the suffix leave the name intact, so they
-			// may cost up to slipBudget even on a short name (gmx.coom).
-			budget := min(max(g.budgets[i], slipBudget), best.Cost)
-			if float64(absDiff(len(tail), len(e.Name)))*minEditCost > budget {
-				continue
-			}
-			c, ok := g.model.distance(tail, e.Name, costOf(budget))
-			if !ok || c.float() >= best.Cost {
-				continue
-			}
-			_, edits, _ := g.model.script(tail, e.Name)
-			if c.float() > g.budgets[i] && !inSuffix(edits, len(e.Name)-g.suffixLens[i]) {
-				continue
-			}
-			for j := range edits {
-				edits[j].Pos += len(prefix)
-			}
-			best = Match{Entry: e, Domain: prefix + e.Name, Cost: c.float(), Edits: edits}
-			if labels <= n {
-				break // the whole domain was compared
-			}
-		}
-		if !math.IsInf(best.Cost, 1) {
-			out = append(out, best)
+		if m, ok := g.nearEntry(i, domain, labels); ok {
+			out = append(out, m)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Match) int {
+	sortMatches(out)
+	return out
+}
+
+func sortMatches(ms []Match) {
+	slices.SortStableFunc(ms, func(a, b Match) int {
 		return cmp.Or(cmp.Compare(a.Cost, b.Cost), cmp.Compare(b.Entry.Weight, a.Entry.Weight), strings.Compare(a.Entry.Name, b.Entry.Name))
 	})
-	return out
+}
+
+// nearEntry compares domain, of the given number of labels, with the
+// protected domain of entry i: the judgment of Nearest for one entry.
+func (g *Guard) nearEntry(i int, domain string, labels int) (Match, bool) {
+	e := g.entries[i]
+	k := strings.Count(e.Name, ".") + 1
+	best := Match{Cost: inf}
+	// Compare the last k labels, and the last k-1 for a dot left out
+	// between sub-domain labels (seibm.com for se.ibm.com).
+	for n := k; n >= max(k-1, 1); n-- {
+		prefix, tail := lastLabels(domain, labels, n)
+		if tail == e.Name {
+			return Match{}, false // trusted, not a near miss
+		}
+		// Slips confined to the suffix leave the name intact, so they
+		// may cost up to slipBudget even on a short name (gmx.coom).
+		budget := min(max(g.budgets[i], slipBudget), best.Cost)
+		if float64(absDiff(len(tail), len(e.Name)))*minEditCost > budget {
+			continue
+		}
+		c, ok := g.model.distance(tail, e.Name, costOf(budget))
+		if !ok || c.float() >= best.Cost {
+			continue
+		}
+		_, edits, _ := g.model.script(tail, e.Name)
+		if len(edits) > int(g.caps[i]) {
+			continue // more slips than the name allows
+		}
+		if c.float() > g.budgets[i] && !inSuffix(edits, len(e.Name)-g.suffixLens[i]) {
+			continue
+		}
+		for j := range edits {
+			edits[j].Pos += len(prefix)
+		}
+		best = Match{Entry: e, Domain: prefix + e.Name, Cost: c.float(), Edits: edits}
+		if labels <= n {
+			break // the whole domain was compared
+		}
+	}
+	return best, !math.IsInf(best.Cost, 1)
 }
 
 // inSuffix reports whether every edit lies at or after offset from, the
@@ -366,6 +408,21 @@ func (g *Guard) Suffixes() iter.Seq[string] {
 	}
 }
 
+// NearSuffixes yields the public suffixes of the protected entries (those
+// of [Guard.Suffixes]) that one likely slip turns into suffix, sorted:
+// those other than suffix within the suffix-slip budget, a weighted
+// distance ([Guard.Cost]) of 0.7 between the dotted forms, as ".ml" is
+// from ".mil". They are precomputed by [New].
+func (g *Guard) NearSuffixes(suffix string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, t := range g.slips[suffix] {
+			if !yield(t) {
+				return
+			}
+		}
+	}
+}
+
 // Cost is like [Guard.Distance] but returns only the cost, without
 // allocating.
 func (g *Guard) Cost(typed, intended string) float64 {
@@ -378,7 +435,23 @@ func (g *Guard) Cost(typed, intended string) float64 {
 
 // publicsuffixOf returns the public suffix of a normalised domain.
 func publicsuffixOf(domain string) (string, bool) {
-	return publicsuffix.PublicSuffix(domain)
+	return publicSuffix(domain)
+}
+
+// cutUndotted is strings.CutSuffix(s, suffix without its dots), without
+// allocating: "gmailcouk" less "co.uk" is "gmail".
+func cutUndotted(s, suffix string) (before string, found bool) {
+	j := len(s)
+	for i := len(suffix) - 1; i >= 0; i-- {
+		if suffix[i] == '.' {
+			continue
+		}
+		if j == 0 || s[j-1] != suffix[i] {
+			return s, false
+		}
+		j--
+	}
+	return s[:j], true
 }
 
 // registrableLabel returns the label before public suffix ps in domain,

@@ -46,17 +46,25 @@ const bounceFactor = 0.7
 // neighbours, so only the cheapest slips may fire there, and two cheap
 // edits only on long labels.
 func nearBudget(domain string) float64 {
-	ps, _ := publicsuffixOf(domain)
+	ps, _ := publicSuffix(domain)
+	b, _ := nearLimits(domain, ps)
+	return b
+}
+
+// nearLimits returns the near-miss budget of a protected domain whose
+// public suffix is ps, and the most edits a near miss of it may take: one
+// below 6 characters of registrable label, two from 6 on.
+func nearLimits(domain, ps string) (budget float64, edits uint8) {
 	n := len(registrableLabel(domain, ps))
 	switch {
 	case n <= 3:
-		return 0.45 // look-alikes and doubled letters only
+		return 0.45, 1 // look-alikes and doubled letters only
 	case n <= 5:
-		return 0.7 // one likely slip
+		return 0.7, 1 // one likely slip
 	case n <= 8:
-		return 1.0 // one slip of any letter class, or two look-alikes
+		return 1.0, 2 // one slip of any letter class, or two look-alikes
 	}
-	return 1.3 // two likely slips
+	return 1.3, 2 // two likely slips
 }
 
 // scoreOf turns the weighted cost of a slip into a score in [0,1]:

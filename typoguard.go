@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/net/publicsuffix"
 )
 
 // Guard checks e-mail addresses against a set of protected domains and
@@ -20,20 +18,34 @@ import (
 // concurrent use by multiple goroutines (so long as its rules are, see
 // [Rule]).
 type Guard struct {
-	entries    []Entry             // protected entries, sorted by name
-	budgets    []float64           // near-miss budget of each protected domain
-	suffixLens []int               // length of each protected domain's public suffix, with its dot
-	domains    map[string]int      // protected domain -> index in entries
-	suffixes   map[string]int      // protected suffix (without the dot) -> index in entries
-	tails      []string            // distinct public suffixes of entries, sorted
-	legit      map[string]struct{} // known-legitimate domains
-	owner      map[string]int      // domain -> same-owner group
-	names      map[string]map[string]struct{}
-	rules      []Rule
-	model      *costModel
-	warn       float64
-	block      float64
-	knowledge  bool
+	entries    []Entry   // protected entries, sorted by name
+	budgets    []float64 // near-miss budget of each protected domain
+	caps       []uint8   // most edits in a near miss of each protected domain
+	suffixLens []int     // length of each protected domain's public suffix, with its dot
+	// names indexes every name the Guard knows: protected entries (a
+	// suffix without its dot), known-legitimate and same-owner domains.
+	names     nameTable[nameInfo]
+	tails     []string            // distinct public suffixes of entries, sorted
+	slips     map[string][]string // suffix -> tails within the slip budget of it, sorted
+	near      nearIndex           // candidate protected domains of a near miss
+	linear    bool                // tests only: Nearest scans every entry, ignoring near
+	known     map[string]map[string]struct{}
+	rules     []Rule
+	model     *costModel
+	warn      float64
+	block     float64
+	knowledge bool
+}
+
+// nameInfo is what a Guard knows about one name.
+type nameInfo struct {
+	domain int32 // index of the protected domain of this name, or -1
+	suffix int32 // index of the protected suffix "."+name, or -1
+	owner  int32 // same-owner group, or -1
+	// trust is the entry this name trusts by itself: its protected
+	// domain, else the first protected domain of its owner group; or -1.
+	trust int32
+	legit bool // a known-legitimate domain
 }
 
 // Entry is one protected entry: a domain, which trusts itself and its
@@ -129,12 +141,14 @@ func (s *Severity) UnmarshalText(b []byte) error {
 
 // Finding is one reason to think an address is a slip. Rules fill Rule
 // (optional: the Guard sets it), Target, Domain, Score, Message and Edits;
-// the Guard fills Suggestion and Severity.
+// the Guard fills Severity, and Suggestion unless the rule set it (a rule
+// that corrects more than the domain, such as [KnownContacts], does).
 type Finding struct {
 	Rule   string `json:"rule"`   // name of the rule that fired
 	Target string `json:"target"` // the protected entry it resembles: "army.mil" or ".mil"
 	Domain string `json:"domain"` // the domain probably meant, ASCII: "us.army.mil"
-	// Suggestion is the corrected addr-spec: the local part as written, at Domain.
+	// Suggestion is the corrected addr-spec: the local part as written,
+	// at Domain, unless the rule suggested another address.
 	Suggestion string `json:"suggestion"`
 	// Score in [0,1] is how likely and how costly a slip this is: the
 	// higher, the surer and the worse (see the package documentation).
@@ -184,16 +198,31 @@ type Candidate struct {
 	RawDomain     string // domain as written, without a trailing root dot
 	Domain        string // ASCII (A-label), lower-case
 	UnicodeDomain string // Unicode (U-label) form of Domain
+
+	// The Guard looks up the public suffix of Domain once per check:
+	// suffix and delegated hold it when suffixOf == Domain.
+	suffixOf  string
+	suffix    string
+	delegated bool
 }
 
 // Suffix returns the public suffix of the domain per the Public Suffix
 // List ("mil", "co.uk", "ml"; an unlisted TLD is its own suffix) and
 // whether its top-level domain is delegated in the root zone: mail there
-// can be delivered to someone, elsewhere it bounces. It is computed on
-// each call (about 100 ns and one allocation), so call it once and only
-// when needed: the clean path of the built-in rules never does.
+// can be delivered to someone, elsewhere it bounces. It does not
+// allocate; for the Candidates a Guard passes to its rules it is looked
+// up once per check.
 func (c Candidate) Suffix() (suffix string, delegated bool) {
-	suffix, icann := publicsuffix.PublicSuffix(c.Domain)
+	if c.suffixOf == c.Domain && c.suffixOf != "" {
+		return c.suffix, c.delegated
+	}
+	return suffixOf(c.Domain)
+}
+
+// suffixOf returns the public suffix of a normalised domain and whether
+// it is delegated.
+func suffixOf(domain string) (suffix string, delegated bool) {
+	suffix, icann := publicSuffix(domain)
 	// A private suffix (blogspot.com) lies under a delegated TLD.
 	return suffix, icann || strings.IndexByte(suffix, '.') >= 0
 }
@@ -393,7 +422,9 @@ func (g *Guard) judge(input string, a addrSpec) (Result, error) {
 		RawDomain:     strings.TrimSuffix(a.domain, "."),
 		Domain:        ascii,
 		UnicodeDomain: uni,
+		suffixOf:      ascii,
 	}
+	c.suffix, c.delegated = suffixOf(ascii)
 	for i := range g.rules {
 		fs := g.rules[i].Check(g, c)
 		for j := range fs {
@@ -428,7 +459,7 @@ func (g *Guard) settle(r *Result) {
 		// Three decimals: enough to rank, stable to print.
 		f.Score = math.Round(min(max(f.Score, 0), 1)*1000) / 1000
 		f.Severity = g.severity(f.Score)
-		if f.Domain != "" {
+		if f.Domain != "" && f.Suggestion == "" {
 			f.Suggestion = formatAddrSpec(r.Local, f.Domain)
 		}
 		if f.Message == "" {
@@ -484,13 +515,19 @@ func (g *Guard) weight(name string) float64 {
 	return 0
 }
 
+// index returns the index of a protected entry ("army.mil", ".mil").
 func (g *Guard) index(name string) (int, bool) {
-	if rest, ok := strings.CutPrefix(name, "."); ok {
-		i, ok := g.suffixes[rest]
-		return i, ok
+	rest, isSuffix := strings.CutPrefix(name, ".")
+	info, ok := g.names.lookup(rest, hashName(rest))
+	switch {
+	case !ok:
+		return 0, false
+	case isSuffix && info.suffix >= 0:
+		return int(info.suffix), true
+	case !isSuffix && info.domain >= 0:
+		return int(info.domain), true
 	}
-	i, ok := g.domains[name]
-	return i, ok
+	return 0, false
 }
 
 // Entries returns a copy of the protected entries, sorted by name.
@@ -501,41 +538,33 @@ func (g *Guard) Entries() []Entry { return slices.Clone(g.entries) }
 // domain (or, with built-in knowledge, shares an owner with one), or it
 // lies under a protected suffix. A protected domain wins over a suffix.
 func (g *Guard) Trusts(domain string) (Entry, bool) {
-	var suffix = -1
-	for d := domain; d != ""; {
-		if i, ok := g.domains[d]; ok {
-			return g.entries[i], true
+	// One scan from the right looks up "mil", "army.mil", "us.army.mil":
+	// the longest name wins, as it is the most specific.
+	trust, suffix := int32(-1), int32(-1)
+	h := nameSeed
+	for i := len(domain) - 1; i >= 0; i-- {
+		h = hashByte(h, domain[i])
+		if i > 0 && domain[i-1] != '.' {
+			continue
 		}
-		if i, ok := g.suffixes[d]; ok && d != domain && suffix < 0 {
-			suffix = i
+		info, ok := g.names.lookup(domain[i:], h)
+		if !ok {
+			continue
 		}
-		if g.owner != nil {
-			if grp, ok := g.owner[d]; ok {
-				if i, ok := g.ownedEntry(grp); ok {
-					return g.entries[i], true
-				}
-			}
+		if info.trust >= 0 {
+			trust = info.trust
 		}
-		dot := strings.IndexByte(d, '.')
-		if dot < 0 {
-			break
+		if info.suffix >= 0 && i > 0 {
+			suffix = info.suffix
 		}
-		d = d[dot+1:]
 	}
-	if suffix >= 0 {
+	switch {
+	case trust >= 0:
+		return g.entries[trust], true
+	case suffix >= 0:
 		return g.entries[suffix], true
 	}
 	return Entry{}, false
-}
-
-// ownedEntry returns the first protected domain in a same-owner group.
-func (g *Guard) ownedEntry(grp int) (int, bool) {
-	for i, e := range g.entries {
-		if o, ok := g.owner[e.Name]; ok && o == grp {
-			return i, true
-		}
-	}
-	return 0, false
 }
 
 // Legitimate reports whether a normalised ASCII domain, or its
@@ -544,21 +573,15 @@ func (g *Guard) ownedEntry(grp int) (int, bool) {
 // [WithLegitimate], a protected domain, or (unless disabled with
 // [WithBuiltinKnowledge]) one of typoguard's known-legitimate domains.
 func (g *Guard) Legitimate(domain string) bool {
-	for d := domain; d != ""; {
-		if _, ok := g.legit[d]; ok {
+	h := nameSeed
+	for i := len(domain) - 1; i >= 0; i-- {
+		h = hashByte(h, domain[i])
+		if i > 0 && domain[i-1] != '.' {
+			continue
+		}
+		if info, ok := g.names.lookup(domain[i:], h); ok && (info.legit || info.owner >= 0 || info.domain >= 0) {
 			return true
 		}
-		if _, ok := g.owner[d]; ok {
-			return true
-		}
-		if _, ok := g.domains[d]; ok {
-			return true
-		}
-		dot := strings.IndexByte(d, '.')
-		if dot < 0 {
-			break
-		}
-		d = d[dot+1:]
 	}
 	return false
 }
@@ -566,12 +589,12 @@ func (g *Guard) Legitimate(domain string) bool {
 // SameOwner reports whether two domains belong to one owner, such as
 // gmail.com and googlemail.com; such domains never point at each other.
 func (g *Guard) SameOwner(a, b string) bool {
-	ga, ok := g.owner[a]
-	if !ok {
+	ia, ok := g.names.lookup(a, hashName(a))
+	if !ok || ia.owner < 0 {
 		return false
 	}
-	gb, ok := g.owner[b]
-	return ok && ga == gb
+	ib, ok := g.names.lookup(b, hashName(b))
+	return ok && ib.owner == ia.owner
 }
 
 // KnownName reports whether label is a known name under a protected
@@ -579,7 +602,7 @@ func (g *Guard) SameOwner(a, b string) bool {
 // only ".mil" is protected. Names come from [WithKnownNames] and, unless
 // disabled, from built-in knowledge; suffix is written without a dot.
 func (g *Guard) KnownName(suffix, label string) bool {
-	_, ok := g.names[suffix][label]
+	_, ok := g.known[suffix][label]
 	return ok
 }
 

@@ -36,6 +36,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "check":
 		flagged, err = runCheck(rest, stdin, stdout, stderr)
+	case "scan":
+		flagged, err = runScan(rest, stdin, stdout, stderr)
+	case "policy":
+		err = runPolicy(rest, stderr)
 	case "rules":
 		err = runRules(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -69,6 +73,8 @@ gmial.com for gmail.com) before mail leaves.
 
 Usage:
   typoguard check [flags] [ADDRESS ...]   judge addresses (standard input when none)
+  typoguard scan [flags] PATH ...         audit the recipients of stored mail (.eml, mbox, Maildir)
+  typoguard policy [flags]                serve Postfix's policy protocol (check_policy_service)
   typoguard rules                         list the built-in rules and presets
 
 Run "typoguard check -help" for the flags.

@@ -1,0 +1,382 @@
+package typoguard
+
+import (
+	"math/bits"
+	"slices"
+	"strings"
+)
+
+// This file holds the indexes New builds so that a check costs about the
+// same whatever the size of the protected set: the suffix-slip neighbours
+// of the protected suffixes, and the near-miss candidate index.
+
+// domainAlphabet is every byte a normalised ASCII domain may hold.
+const domainAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789-."
+
+// singleEdits calls f with every string one edit away from s in the cost
+// model's terms: a byte deleted, inserted or replaced (any byte of
+// domainAlphabet), two neighbours swapped, or a two-for-one look-alike
+// (m for rn and back, w for vv, d for cl). The strings may repeat.
+func singleEdits(s string, f func(string)) {
+	var b []byte
+	edit := func(i, drop int, insert string) {
+		b = append(append(append(b[:0], s[:i]...), insert...), s[i+drop:]...)
+		f(string(b))
+	}
+	for i := 0; i <= len(s); i++ {
+		for j := 0; j < len(domainAlphabet); j++ {
+			edit(i, 0, domainAlphabet[j:j+1]) // insertion
+			if i < len(s) && domainAlphabet[j] != s[i] {
+				edit(i, 1, domainAlphabet[j:j+1]) // substitution
+			}
+		}
+		if i < len(s) {
+			edit(i, 1, "") // deletion
+		}
+		if i+1 < len(s) && s[i] != s[i+1] {
+			edit(i, 2, string([]byte{s[i+1], s[i]})) // transposition
+		}
+		for _, p := range lookalikePairs {
+			if i < len(s) && s[i] == p.one {
+				edit(i, 1, p.two)
+			}
+			if strings.HasPrefix(s[i:], p.two) {
+				edit(i, 2, string(p.one))
+			}
+		}
+	}
+}
+
+// slipIndex maps each suffix to the protected suffixes (g.tails) within
+// the slip budget of it, the answers of NearSuffixes.
+//
+// Every edit but a missing dot (0.3) costs at least 0.4, so a suffix
+// within slipBudget (0.7) of a tail is one edit away from it, or one edit
+// away from the tail with one of its dots deleted: the candidates are
+// enumerated from each tail and kept when their cost is within budget.
+func (g *Guard) slipIndex() map[string][]string {
+	out := map[string][]string{}
+	limit := costOf(slipBudget)
+	for _, tail := range g.tails {
+		dotted := "." + tail
+		seen := map[string]bool{}
+		try := func(s string) {
+			suffix, ok := strings.CutPrefix(s, ".")
+			if !ok || seen[s] || suffix == tail || !plausibleSuffix(suffix) {
+				return
+			}
+			seen[s] = true
+			if _, ok := g.model.distance(s, dotted, limit); ok {
+				out[suffix] = append(out[suffix], tail)
+			}
+		}
+		singleEdits(dotted, try)
+		for i := 1; i < len(dotted); i++ {
+			if dotted[i] == '.' {
+				singleEdits(dotted[:i]+dotted[i+1:], try)
+			}
+		}
+	}
+	for _, ts := range out {
+		slices.Sort(ts) // g.tails is sorted; keep it so if a suffix came twice
+	}
+	return out
+}
+
+// plausibleSuffix reports whether s could be the public suffix of a
+// normalised domain: non-empty labels.
+func plausibleSuffix(s string) bool {
+	return s != "" && s[0] != '.' && s[len(s)-1] != '.' && !strings.Contains(s, "..")
+}
+
+// # The near-miss index
+//
+// Nearest must find every protected domain w that a label-suffix t of the
+// candidate (the "tail" compared with w) is a near miss of: an alignment
+// of at most cap(w) edits (1 or 2, see nearLimits) whose weighted cost is
+// within w's budget. Edits are insertions, deletions, substitutions,
+// transpositions and the two-for-one look-alikes (rn for m and back, vv
+// for w, cl for d).
+//
+// The index is a symmetric deletion neighbourhood (as in FastSS and
+// SymSpell), made exact for this cost model:
+//
+//   - Single-character look-alikes (0/o, 1/l/i) are folded to one
+//     character on both sides, so such a substitution is no edit at all.
+//   - Two-for-one look-alikes are expanded on the index side: each w is
+//     also indexed as w' with up to cap(w) of its m, w, d, rn, vv, cl
+//     replaced by their look-alikes, each replacement using up one edit.
+//   - What remains aligns w' and t by insertions, deletions, substitutions
+//     and transpositions. Deleting from w' the characters its deletions,
+//     substitutions and transpositions touch (P), and from t those of its
+//     insertions, substitutions and transpositions (Q), leaves the same
+//     string. So every w' is indexed under its deletion variants with up
+//     to cap(w)-v deletions (v look-alikes used), and a query looks up the
+//     variants of t.
+//   - The query side keeps its fan-out small by the costs: two deletions
+//     from t take two edits among insertions (0.45 at least, a doubled
+//     letter; 0.6 otherwise), substitutions (0.7: look-alikes are folded)
+//     and transpositions (0.6). With a budget of 1.0 only two doubled
+//     letters fit (0.9): t is then two longer than w, and both deleted
+//     characters repeat a neighbour; any two fit only a budget of 1.3,
+//     and t is then at least as long as w. Tails too short for either
+//     are looked up with at most one deletion.
+//
+// Every entry that can match is therefore a candidate; Nearest then
+// judges each candidate exactly as the linear scan does (nearEntry), so
+// the index changes the speed and never the answer (TestIndexMatchesLinear,
+// FuzzIndexMatchesLinear).
+//
+// Variants are hashed with a polynomial hash of the folded string, so
+// that a query computes each of its variants in a few multiplications
+// from prefix hashes. The index stores, per variant, a tag of its hash and
+// the entry, bucketed by the top bits of the hash: 4 bytes a variant.
+
+// hashBase is the base of the polynomial variant hash (odd).
+const hashBase uint64 = 0x9e3779b97f4a7c15
+
+// hashPow[k] is hashBase to the power k; never modified.
+var hashPow = func() (p [maxDomainLen + 2]uint64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * hashBase
+	}
+	return p
+}()
+
+// fold maps a character to its single-character look-alike group (0 and
+// o to o; 1, l and i to l); other characters are themselves.
+func fold(c byte) byte {
+	if f := lookalikeGroup[c]; f != 0 {
+		return f
+	}
+	return c
+}
+
+// prefixHashes fills ph[k] with the hash of fold(s[:k]), k <= len(s).
+func prefixHashes(s string, ph []uint64) {
+	ph[0] = 0
+	for i := 0; i < len(s); i++ {
+		ph[i+1] = ph[i]*hashBase + uint64(fold(s[i]))
+	}
+}
+
+// span is the hash of fold(s[a:b]) from s's prefix hashes.
+func span(ph []uint64, a, b int) uint64 { return ph[b] - ph[a]*hashPow[b-a] }
+
+// variantKey finishes the hash h of a variant of n characters.
+func variantKey(h uint64, n int) uint64 {
+	h ^= uint64(n) * 0x94d049bb133111eb
+	h ^= h >> 31
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 29
+	return h
+}
+
+// deletionKeys calls f with the key of s[a:b] (folded) and of its
+// variants with one deletion, and with two deletions when pairs is not
+// nil: all pairs, or those whose positions pairs accepts.
+func deletionKeys(ph []uint64, a, b int, pairs func(p, q int) bool, f func(uint64)) {
+	n := b - a
+	f(variantKey(span(ph, a, b), n))
+	for p := a; p < b; p++ {
+		f(variantKey(span(ph, a, p)*hashPow[b-p-1]+span(ph, p+1, b), n-1))
+	}
+	if pairs == nil {
+		return
+	}
+	for p := a; p < b; p++ {
+		head := span(ph, a, p)
+		for q := p + 1; q < b; q++ {
+			if pairs(p, q) {
+				f(variantKey((head*hashPow[q-p-1]+span(ph, p+1, q))*hashPow[b-q-1]+span(ph, q+1, b), n-2))
+			}
+		}
+	}
+}
+
+// allPairs accepts every pair of positions.
+func allPairs(p, q int) bool { return true }
+
+// nearIndex finds the protected domains a near miss may be of.
+type nearIndex struct {
+	dir    []uint32 // dir[b]:dir[b+1] are the items of bucket b
+	items  []uint32 // tag<<idBits | entry
+	shift  uint8    // a key's bucket is key>>shift
+	idBits uint8
+	// useful[n] says a tail of n characters can be within the edit cap
+	// of some protected domain.
+	useful [maxDomainLen + 1]bool
+	// pairsFrom is the shortest tail that may need two deletions at any
+	// positions (a budget of 1.3); doubledFrom the shortest that may need
+	// two deletions of doubled letters (a budget of 1.0). 0 when none.
+	pairsFrom, doubledFrom int
+}
+
+// lookalikeSpans calls f for each place in w a two-for-one look-alike can
+// be replaced: the span [i, i+width) and what replaces it.
+func lookalikeSpans(w string, f func(i, width int, with string)) {
+	for i := 0; i < len(w); i++ {
+		for _, p := range lookalikePairs {
+			if w[i] == p.one {
+				f(i, 1, p.two)
+			}
+			if strings.HasPrefix(w[i:], p.two) {
+				f(i, 2, string(p.one))
+			}
+		}
+	}
+}
+
+// entryKeys calls f with every key protected domain w is indexed under,
+// with an edit cap of cap: see the comment above.
+func entryKeys(w string, cap int, f func(uint64)) {
+	var buf [maxDomainLen + 2]uint64
+	keys := func(s string, dels int) {
+		ph := buf[:len(s)+1]
+		prefixHashes(s, ph)
+		var pairs func(p, q int) bool
+		if dels >= 2 {
+			pairs = allPairs
+		}
+		if dels >= 1 {
+			deletionKeys(ph, 0, len(s), pairs, f)
+		} else {
+			f(variantKey(span(ph, 0, len(s)), len(s)))
+		}
+	}
+	keys(w, cap)
+	if cap < 1 {
+		return
+	}
+	type swap struct {
+		i, width int
+		with     string
+	}
+	var swaps []swap
+	lookalikeSpans(w, func(i, width int, with string) { swaps = append(swaps, swap{i, width, with}) })
+	for x, a := range swaps {
+		keys(w[:a.i]+a.with+w[a.i+a.width:], cap-1)
+		if cap < 2 {
+			continue
+		}
+		for _, b := range swaps[x+1:] {
+			if b.i >= a.i+a.width { // not overlapping
+				keys(w[:a.i]+a.with+w[a.i+a.width:b.i]+b.with+w[b.i+b.width:], 0)
+			}
+		}
+	}
+}
+
+// newNearIndex indexes the protected domains of g.
+func (g *Guard) newNearIndex() nearIndex {
+	var ix nearIndex
+	var total int
+	for i, e := range g.entries {
+		if e.IsSuffix() {
+			continue
+		}
+		c, n := int(g.caps[i]), len(e.Name)
+		entryKeys(e.Name, c, func(uint64) { total++ })
+		for d := -c; d <= c; d++ {
+			if n+d >= 0 && n+d <= maxDomainLen {
+				ix.useful[n+d] = true
+			}
+		}
+		budget := max(g.budgets[i], slipBudget)
+		switch {
+		case c < 2:
+		case budget >= 1.05: // 0.45 + 0.6: two insertions, substitutions or transpositions
+			if ix.pairsFrom == 0 || n < ix.pairsFrom {
+				ix.pairsFrom = n
+			}
+		case budget >= 0.9: // 0.45 + 0.45: two doubled letters
+			if ix.doubledFrom == 0 || n+2 < ix.doubledFrom {
+				ix.doubledFrom = n + 2
+			}
+		}
+	}
+	// About four items a bucket.
+	b := max(bits.Len(uint(total/4)), 1)
+	ix.shift = uint8(64 - b)
+	ix.idBits = uint8(bits.Len(uint(len(g.entries))))
+	ix.dir = make([]uint32, 1<<b+1)
+	for i, e := range g.entries {
+		if !e.IsSuffix() {
+			entryKeys(e.Name, int(g.caps[i]), func(k uint64) { ix.dir[k>>ix.shift+1]++ })
+		}
+	}
+	for i := 1; i < len(ix.dir); i++ {
+		ix.dir[i] += ix.dir[i-1]
+	}
+	ix.items = make([]uint32, total)
+	fill := make([]uint32, 1<<b)
+	copy(fill, ix.dir)
+	for i, e := range g.entries {
+		if !e.IsSuffix() {
+			entryKeys(e.Name, int(g.caps[i]), func(k uint64) {
+				bucket := k >> ix.shift
+				ix.items[fill[bucket]] = ix.item(k, uint32(i))
+				fill[bucket]++
+			})
+		}
+	}
+	return ix
+}
+
+// item packs a key's tag and an entry.
+func (ix *nearIndex) item(key uint64, entry uint32) uint32 {
+	return uint32(key)<<ix.idBits | entry
+}
+
+// lookup adds to cands the entries indexed under key.
+func (ix *nearIndex) lookup(key uint64, cands []int32) []int32 {
+	b := key >> ix.shift
+	tag := uint32(key) << ix.idBits
+	idMask := uint32(1)<<ix.idBits - 1
+	for _, it := range ix.items[ix.dir[b]:ix.dir[b+1]] {
+		if it&^idMask == tag {
+			e := int32(it & idMask)
+			if !slices.Contains(cands, e) {
+				cands = append(cands, e)
+			}
+		}
+	}
+	return cands
+}
+
+// candidates returns the protected domains (entry indexes, in no order)
+// that a label-suffix of domain may be a near miss of, appended to cands.
+func (ix *nearIndex) candidates(domain string, cands []int32) []int32 {
+	if len(ix.dir) == 0 || len(domain) > maxDomainLen {
+		return cands
+	}
+	var ph [maxDomainLen + 1]uint64
+	prefixHashes(domain, ph[:len(domain)+1])
+	add := func(k uint64) { cands = ix.lookup(k, cands) }
+	doubled := func(p, q int) bool { return repeats(domain, p) && repeats(domain, q) }
+	for a := 0; a < len(domain); a++ {
+		if a > 0 && domain[a-1] != '.' {
+			continue
+		}
+		n := len(domain) - a
+		if !ix.useful[n] {
+			continue
+		}
+		var pairs func(p, q int) bool
+		switch {
+		case ix.pairsFrom > 0 && n >= ix.pairsFrom:
+			pairs = allPairs
+		case ix.doubledFrom > 0 && n >= ix.doubledFrom:
+			pairs = doubled
+		}
+		deletionKeys(ph[:], a, len(domain), pairs, add)
+	}
+	return cands
+}
+
+// repeats reports whether s[i] equals a neighbour: where an insertion is
+// a doubled letter.
+func repeats(s string, i int) bool {
+	return i > 0 && s[i-1] == s[i] || i+1 < len(s) && s[i+1] == s[i]
+}

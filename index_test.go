@@ -1,0 +1,249 @@
+package typoguard
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// linearGuard returns a copy of g whose Nearest scans every entry: the
+// oracle for the index.
+func linearGuard(g *Guard) *Guard {
+	l := *g
+	l.linear = true
+	return &l
+}
+
+// corpusAddresses reads the addresses and the protected entries of a
+// scenario of the accuracy corpus.
+func corpusAddresses(t *testing.T, name string) (protected, addrs []string) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "corpus", name+".tsv"))
+	require.NoError(t, err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "# protected: "); ok {
+			protected = strings.Fields(rest)
+			continue
+		}
+		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "address\t") {
+			continue
+		}
+		addr, _, _ := strings.Cut(line, "\t")
+		addrs = append(addrs, addr)
+	}
+	require.NoError(t, sc.Err())
+	require.NotEmpty(t, protected)
+	return protected, addrs
+}
+
+// TestIndexMatchesLinear checks that the indexed Guard judges every
+// address of the labelled corpus (both scenarios, every row) exactly as
+// the linear scan does, Result for Result, and that Nearest agrees on
+// each domain and on its punctuation-repaired and skeleton forms.
+func TestIndexMatchesLinear(t *testing.T) {
+	for _, name := range []string{"providers", "mil"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			protected, addrs := corpusAddresses(t, name)
+			g := MustNew(protected)
+			l := linearGuard(g)
+			found := 0
+			for _, a := range addrs {
+				r1, err1 := g.Check(a)
+				r2, err2 := l.Check(a)
+				if !assert.Equal(t, r2, r1, a) || !assert.Equal(t, err2, err1, a) {
+					continue
+				}
+				if r1.Domain == "" {
+					continue
+				}
+				for _, d := range []string{r1.Domain, strings.ToLower(r1.UnicodeDomain)} {
+					want := l.Nearest(d)
+					assert.Equal(t, want, g.Nearest(d), d)
+					found += len(want)
+				}
+			}
+			t.Logf("%s: %d addresses, %d near misses", name, len(addrs), found)
+			assert.Greater(t, found, len(addrs)/4)
+		})
+	}
+}
+
+// TestIndexCases checks the index on the slips it must not miss, one by
+// one, against protected names full of look-alike letters.
+func TestIndexCases(t *testing.T) {
+	g := MustNew([]string{
+		"army.mil", "gmail.com", "hotmail.com", "protonmail.com", "worldmedia.co.uk", "clouddrive.de",
+		"rnw.io", "vvv.com", "se.ibm.com", "mail.example-company.com", "wp.pl", "0ll1.com",
+	})
+	l := linearGuard(g)
+	for _, c := range []struct {
+		domain string
+		want   string // the protected domain it must match; "" for none
+	}{
+		{"gmial.com", "gmail.com"},
+		{"gmaill.com", "gmail.com"},
+		{"gmaiil.com", "gmail.com"},
+		{"hotrnail.com", "hotmail.com"},
+		{"hotrnall.com", "hotmail.com"},   // rn for m, l for i
+		{"protonrnial.com", ""},           // rn for m and a transposition: two edits within 1.3? checked below
+		{"protonmaill.comm", "protonmail.com"}, // two doubled letters
+		{"portonmial.com", "protonmail.com"},   // two transpositions
+		{"worlbmedia.co.uk", "worldmedia.co.uk"},
+		{"worldrnedia.co.uk", "worldmedia.co.uk"},
+		{"worldmedla.co.uk", "worldmedia.co.uk"},
+		{"cloudcrive.de", ""},
+		{"cluddrive.de", "clouddrive.de"},
+		{"rnvv.io", ""},
+		{"mw.io", ""},
+		{"vv.com", ""},
+		{"seibm.com", "se.ibm.com"},
+		{"mail.example-cornpany.com", "mail.example-company.com"},
+		{"x.mail.exarnple-company.com", "mail.example-company.com"},
+		{"wp.pol", "wp.pl"},
+		{"oll1.com", ""},
+		{"0lli.com", ""},
+		{"us.army.ml", "army.mil"},
+		{"amry.mil", "army.mil"},
+		{"gmailcom", "gmail.com"},
+		{"example.org", ""},
+	} {
+		got, want := g.Nearest(c.domain), l.Nearest(c.domain)
+		assert.Equal(t, want, got, c.domain)
+		if c.want != "" && assert.NotEmpty(t, got, c.domain) {
+			assert.Equal(t, c.want, got[0].Entry.Name, c.domain)
+		}
+	}
+}
+
+// FuzzIndexMatchesLinear builds a random protected set from the seed,
+// derives candidate domains from it by random edits, and checks that the
+// index finds exactly what the linear scan finds; extra is one more
+// candidate, as typed.
+func FuzzIndexMatchesLinear(f *testing.F) {
+	for i := range uint64(8) {
+		f.Add(i, "gmial.com")
+	}
+	f.Add(uint64(99), "hotrnail.co.uk")
+	f.Add(uint64(7), "a.b.c.d.e.f")
+	f.Fuzz(func(t *testing.T, seed uint64, extra string) {
+		rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
+		var protected []string
+		for range 1 + rng.IntN(12) {
+			protected = append(protected, fuzzDomain(rng))
+		}
+		g, err := New(protected)
+		if err != nil {
+			return
+		}
+		l := linearGuard(g)
+		var cands []string
+		if d, _, err := normalizeDomain(extra); err == nil {
+			cands = append(cands, d)
+		}
+		for range 40 {
+			d := fuzzEdit(rng, protected[rng.IntN(len(protected))])
+			if d, _, err := normalizeDomain(d); err == nil {
+				cands = append(cands, d)
+			}
+		}
+		for _, d := range cands {
+			want, got := l.Nearest(d), g.Nearest(d)
+			if !assert.Equal(t, want, got, "protected %q, domain %q", protected, d) {
+				return
+			}
+		}
+	})
+}
+
+// fuzzDomain returns a random domain over an alphabet rich in look-alikes
+// and doubled letters, under a common suffix, sometimes with sub-domains.
+func fuzzDomain(rng *rand.Rand) string {
+	const alphabet = "mwdrnvclio01aeuxy-"
+	label := func(min, max int) string {
+		n := min + rng.IntN(max-min+1)
+		var b []byte
+		for len(b) < n {
+			c := alphabet[rng.IntN(len(alphabet))]
+			if rng.IntN(5) == 0 && len(b) > 0 {
+				c = b[len(b)-1]
+			}
+			b = append(b, c)
+		}
+		return strings.Trim(string(b), "-")
+	}
+	suffixes := []string{"com", "co", "cm", "mil", "ml", "co.uk", "de", "net", "org", "om", "io"}
+	d := label(1, 14) + "." + suffixes[rng.IntN(len(suffixes))]
+	for rng.IntN(4) == 0 {
+		d = label(1, 4) + "." + d
+	}
+	return d
+}
+
+// fuzzEdit applies up to four random edits of every kind to d.
+func fuzzEdit(rng *rand.Rand, d string) string {
+	const alphabet = "mwdrnvclio01aeuxy-."
+	b := []byte(d)
+	for range rng.IntN(5) {
+		if len(b) == 0 {
+			break
+		}
+		i := rng.IntN(len(b))
+		switch rng.IntN(9) {
+		case 0:
+			b = slices.Delete(b, i, i+1)
+		case 1:
+			b = slices.Insert(b, i, alphabet[rng.IntN(len(alphabet))])
+		case 2:
+			b = slices.Insert(b, i, b[i]) // doubled
+		case 3:
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		case 4:
+			if i+1 < len(b) {
+				b[i], b[i+1] = b[i+1], b[i]
+			}
+		case 5:
+			s := string(b)
+			for _, p := range lookalikePairs {
+				if j := strings.IndexByte(s[i:], p.one); j >= 0 {
+					s = s[:i+j] + p.two + s[i+j+1:]
+					break
+				}
+				if j := strings.Index(s[i:], p.two); j >= 0 {
+					s = s[:i+j] + string(p.one) + s[i+j+2:]
+					break
+				}
+			}
+			b = []byte(s)
+		case 6:
+			b = append([]byte(fmt.Sprintf("x%d.", rng.IntN(3))), b...)
+		case 7:
+			if j := strings.LastIndexByte(string(b), '.'); j >= 0 {
+				b = slices.Delete(b, j, j+1)
+			}
+		case 8:
+			b = append(b, []byte(".ml")...)
+		}
+	}
+	return string(b)
+}
+
+// TestNearIndexSize keeps an eye on the index: about 4 bytes a variant.
+func TestNearIndexSize(t *testing.T) {
+	g := MustNew(benchEntries(1_000))
+	ix := &g.near
+	t.Logf("1,000 entries: %d variants, %d buckets, %.1f variants an entry", len(ix.items), len(ix.dir)-1, float64(len(ix.items))/1000)
+	assert.Less(t, len(ix.items), 1000*200)
+}
