@@ -49,8 +49,8 @@ const (
 // value, a reply repeats.
 const maxEcho = 200
 
-// maxTemplate bounds an action template, so that a reply stays within
-// what an SMTP reply line and a Postfix log line carry comfortably.
+// maxTemplate bounds an action template; with maxEcho characters per
+// placeholder a reply stays a few hundred bytes.
 const maxTemplate = 512
 
 // policyConfig is everything about a policy server but the Guard.

@@ -65,6 +65,8 @@ func TestPolicyPostfix(t *testing.T) {
 			{"john.doe@army.mil", 250, ""},
 			{`"john doe"@army.ml`, 5, "did you mean <john doe@army.mil>?"},
 			{strings.Repeat("x", 70) + "@army.ml", 5, "@army.mil>?"},
+			// The echo of the suggestion is cut at 200 characters.
+			{strings.Repeat("y", 400) + "@army.ml", 5, "did you mean <" + strings.Repeat("y", 197) + "...>?"},
 			{`"john doe"@army.mil`, 250, ""},
 			{strings.Repeat("x", 70) + "@army.mil", 250, ""},
 			{"john.doe@amry.mil", 250, ""}, // warn: logged by Postfix, accepted

@@ -868,3 +868,39 @@ func TestPolicyFlags(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "typoguard policy")
 }
+
+// FuzzPolicyRequest feeds arbitrary bytes to the request parser and
+// checks every answer: one line of printable ASCII that starts with an
+// action, whatever the input.
+func FuzzPolicyRequest(f *testing.F) {
+	f.Add([]byte(rcptRequest("john.doe@army.ml")))
+	f.Add([]byte(rcptRequest("x\raction=OK\r@army.ml") + rcptRequest("a b@amry.mil")))
+	f.Add([]byte("protocol_state=RCPT\nrecipient=\xff\x00@gmial.com\n\n"))
+	f.Add([]byte("garbage\n\n=\n\n"))
+	srv, err := newPolicyServer(policyGuard(), defaultPolicyConfig())
+	require.NoError(f, err)
+	srv.maxLine = 256 // so that the fuzzer reaches the limits
+	srv.maxAttrs = 8
+	f.Fuzz(func(t *testing.T, in []byte) {
+		br := bufio.NewReaderSize(bytes.NewReader(in), srv.maxLine+2)
+		for {
+			req, err := srv.readRequest(br)
+			if err != nil {
+				return
+			}
+			action := srv.decide(&req)
+			word, _, _ := strings.Cut(action, " ")
+			if !validActionWord(word) {
+				t.Fatalf("action %q for %+v", action, req)
+			}
+			for i := 0; i < len(action); i++ {
+				if c := action[i]; c < 0x20 || c > 0x7e {
+					t.Fatalf("action %q has byte %#02x", action, c)
+				}
+			}
+			if len(action) > maxTemplate+7*maxEcho {
+				t.Fatalf("action of %d bytes", len(action))
+			}
+		}
+	})
+}
