@@ -39,6 +39,7 @@ var profile = idna.New(
 type addrSpec struct {
 	local  string // unquoted local part, as written
 	domain string // domain as written (a literal keeps its brackets)
+	atom   bool   // local is known to be an ASCII dot-atom
 }
 
 // parseAddress parses one address: a bare addr-spec or "Name <addr-spec>".
@@ -46,13 +47,14 @@ func parseAddress(s string) (addrSpec, error) {
 	if len(s) > maxInputLen {
 		return addrSpec{}, wrap(ErrTooLong, "input longer than 4096 bytes", nil)
 	}
+	// The fast path accepts ASCII only, so valid UTF-8.
+	if a, ok := parsePlain(strings.TrimSpace(s)); ok {
+		return a, nil
+	}
 	if !utf8.ValidString(s) {
 		return addrSpec{}, wrap(ErrInvalidAddress, "invalid UTF-8", nil)
 	}
 	s = strings.TrimSpace(s)
-	if a, ok := parsePlain(s); ok {
-		return a, nil
-	}
 	if a, ok := parseLiteral(s); ok {
 		return a, nil
 	}
@@ -78,29 +80,25 @@ func splitAddrSpec(s string) (addrSpec, error) {
 // parsePlain is the allocation-free fast path for the common form: a
 // dot-atom local part and an LDH domain, no display name, no quoting.
 func parsePlain(s string) (addrSpec, bool) {
-	at := -1
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '@':
-			if at >= 0 {
-				return addrSpec{}, false
-			}
-			at = i
-		case at < 0 && isAtext(c), at < 0 && c == '.':
-		case at >= 0 && (isLDH(c) || c == '.'):
-		default:
-			return addrSpec{}, false
-		}
-	}
+	at := strings.IndexByte(s, '@')
 	if at <= 0 || at == len(s)-1 {
 		return addrSpec{}, false
 	}
-	local := s[:at]
-	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+	local, domain := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' {
 		return addrSpec{}, false
 	}
-	return addrSpec{local: local, domain: s[at+1:]}, true
+	for i := 0; i < len(local); i++ {
+		if c := local[i]; charClass[c]&classAtext == 0 && (c != '.' || local[i-1] == '.') {
+			return addrSpec{}, false
+		}
+	}
+	for i := 0; i < len(domain); i++ {
+		if charClass[domain[i]]&classDomain == 0 {
+			return addrSpec{}, false // also a second '@'
+		}
+	}
+	return addrSpec{local: local, domain: domain, atom: true}, true
 }
 
 // parseLiteral accepts a dot-atom local part at a domain literal, which
@@ -121,7 +119,7 @@ func parseLiteral(s string) (addrSpec, bool) {
 			return addrSpec{}, false
 		}
 	}
-	return addrSpec{local: s[:at], domain: s[at+1:]}, true
+	return addrSpec{local: s[:at], domain: s[at+1:], atom: true}, true
 }
 
 func isASCIIString(s string) bool {
@@ -133,14 +131,29 @@ func isASCIIString(s string) bool {
 	return true
 }
 
-// isAtext reports whether c is an RFC 5322 atext character.
-func isAtext(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+// Character classes of charClass.
+const (
+	classAtext  = 1 << iota // RFC 5322 atext
+	classDomain             // letter, digit, '-' or '.'
+)
+
+// charClass classifies ASCII bytes; never modified.
+var charClass = func() (t [256]uint8) {
+	for c := range 128 {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			t[c] = classAtext | classDomain
+		case strings.IndexByte("!#$%&'*+/=?^_`{|}~", byte(c)) >= 0:
+			t[c] = classAtext
+		}
 	}
-	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
-}
+	t['-'] = classAtext | classDomain
+	t['.'] = classDomain
+	return t
+}()
+
+// isAtext reports whether c is an RFC 5322 atext character.
+func isAtext(c byte) bool { return charClass[c]&classAtext != 0 }
 
 func isLDH(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-'

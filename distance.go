@@ -188,9 +188,10 @@ func lookalike1(a, b byte) bool {
 // lookalikePairs are the characters that look like a pair of others; the
 // look-alike may go either way (intended "m" typed "rn", or the reverse).
 var lookalikePairs = [...]struct {
-	one byte
-	two string
-}{{'m', "rn"}, {'w', "vv"}, {'d', "cl"}}
+	one  byte
+	one1 string // one, as a string
+	two  string
+}{{'m', "m", "rn"}, {'w', "w", "vv"}, {'d', "d", "cl"}}
 
 // lookalikeTwo returns the pair that looks like one, or "".
 func lookalikeTwo(one byte) string {
@@ -232,18 +233,28 @@ func (m *costModel) distance(typed, intended string, max cost) (cost, bool) {
 	if len(w) > maxDomainLen || len(g) > maxDomainLen {
 		return over(max), false
 	}
-	var rows [3][maxDomainLen + 1]cost
-	var insert [maxDomainLen]cost
+	// Four rows of the DP (three, and the insertion costs) on the stack,
+	// small ones for the common short names.
+	if len(g) < 48 {
+		var buf [4 * 48]cost
+		return m.distanceIn(g, w, max, buf[:])
+	}
+	var buf [4 * (maxDomainLen + 1)]cost
+	return m.distanceIn(g, w, max, buf[:])
+}
+
+// distanceIn is distance with rows in buf, 4*(len(g)+1) long at least.
+func (m *costModel) distanceIn(g, w string, max cost, buf []cost) (cost, bool) {
 	n := len(g) + 1
-	prev2, prev, cur := rows[0][:n], rows[1][:n], rows[2][:n]
-	rowMin := m.firstRow(g, cur, insert[:len(g)]) // 0
+	prev2, prev, cur, insert := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:3*n+len(g)]
+	rowMin := m.firstRow(g, cur, insert) // 0
 	if rowMin > max {
 		return rowMin, false
 	}
 	for i := 1; i <= len(w); i++ {
 		prev2, prev, cur = prev, cur, prev2
 		prevMin := rowMin
-		rowMin = m.row(w, g, i, insert[:len(g)], prev2, prev, cur)
+		rowMin = m.row(w, g, i, insert, prev2, prev, cur)
 		if rowMin > max && prevMin > max {
 			return min(rowMin, prevMin), false
 		}
@@ -268,8 +279,74 @@ func (m *costModel) firstRow(g string, row, insert []cost) cost {
 // row fills row i > 0 of the DP, the costs of turning w[:i] into each g[:j],
 // from the two rows above (prev2 is not read when i == 1) and returns the
 // row's minimum. It tries the transitions of steps; edit prices them one
-// by one, and row does the same, fast.
+// by one, and row does the same, fast: prices that depend only on the row
+// are hoisted out of the loop (rowUnit is the plain version, for the unit
+// model of the tests).
 func (m *costModel) row(w, g string, i int, insert, prev2, prev, cur []cost) cost {
+	if m.unit {
+		return m.rowUnit(w, g, i, insert, prev2, prev, cur)
+	}
+	n := len(g)
+	prev, cur, insert = prev[:n+1], cur[:n+1], insert[:n]
+	a := w[i-1] // the intended character this row consumes
+	sub := &m.sub[a]
+	del, _ := m.delClass(w, i-1)
+	pen := cost(0) // the first-position penalty of an edit at i-1
+	if i == 1 {
+		pen = costFirstPos
+	}
+	del += pen
+	// A transposition of w[i-2:i], and look-alikes: one intended
+	// character typed as two, or two as one.
+	var x byte
+	transpose, swap := costTranspose, i > 1 && w[i-2] != a
+	if swap {
+		x = w[i-2]
+		if i == 2 {
+			transpose += costFirstPos
+		}
+	}
+	look12, two := costLookalike+pen, lookalikeTwo(a)
+	look21, one, oneOK := cost(costLookalike), byte(0), false
+	if i > 1 {
+		one, oneOK = lookalikeOne(w[i-2 : i])
+		if i == 2 {
+			look21 += costFirstPos
+		}
+	}
+	special := swap || two != "" || oneOK
+
+	left := prev[0] + del
+	cur[0] = left
+	rowMin := left
+	for j := 1; j <= n; j++ {
+		b := g[j-1]
+		best := min(prev[j]+del, left+insert[j-1])
+		diag := prev[j-1]
+		if a != b {
+			diag += cost(sub[b]) + pen
+		}
+		best = min(best, diag)
+		if special {
+			if swap && j > 1 && b == x && g[j-2] == a {
+				best = min(best, prev2[j-2]+transpose)
+			}
+			if two != "" && j > 1 && g[j-2] == two[0] && b == two[1] {
+				best = min(best, prev[j-2]+look12)
+			}
+			if oneOK && b == one {
+				best = min(best, prev2[j-1]+look21)
+			}
+		}
+		cur[j] = best
+		left = best
+		rowMin = min(rowMin, best)
+	}
+	return rowMin
+}
+
+// rowUnit is row for any model, pricing each transition with price.
+func (m *costModel) rowUnit(w, g string, i int, insert, prev2, prev, cur []cost) cost {
 	a := w[i-1] // the intended character this row consumes
 	sub := &m.sub[a]
 	del, _ := m.delClass(w, i-1)
@@ -373,20 +450,55 @@ func (m *costModel) edit(w, g string, i, j int, s step) (c cost, e Edit, ok bool
 // that could go on either of two equal characters goes on the first
 // ("gmaill.com": the first 'l' is the extra one).
 func (m *costModel) script(typed, intended string) (c cost, edits []Edit, ok bool) {
-	w, g := intended, typed
-	if len(w) > maxDomainLen || len(g) > maxDomainLen {
+	if len(intended) > maxDomainLen || len(typed) > maxDomainLen {
 		return 0, nil, false
 	}
+	c, edits, _ = m.scriptWithin(typed, intended, maxCost)
+	return c, edits, true
+}
+
+// scriptWithin is script when the cost is at most max, as distance
+// decides it; otherwise it returns a cost above max, no edits and false,
+// stopping as early as distance does. One DP serves both the bound and
+// the edits.
+func (m *costModel) scriptWithin(typed, intended string, bound cost) (c cost, edits []Edit, ok bool) {
+	w, g := intended, typed
+	if len(w) > maxDomainLen || len(g) > maxDomainLen {
+		return over(bound), nil, false
+	}
 	cols := len(g) + 1
-	d := make([]cost, (len(w)+1)*cols)
+	var small [24 * 24]cost // the whole DP, on the stack for short names
+	var d []cost
+	if size := (len(w) + 1) * cols; size <= len(small) {
+		d = small[:size]
+	} else {
+		d = make([]cost, size)
+	}
 	dp := func(i int) []cost { return d[i*cols : (i+1)*cols] } // row i
 	var insert [maxDomainLen]cost
-	m.firstRow(g, dp(0), insert[:len(g)])
+	rowMin := m.firstRow(g, dp(0), insert[:len(g)]) // 0
+	if rowMin > bound {
+		return rowMin, nil, false
+	}
 	for i := 1; i <= len(w); i++ {
-		m.row(w, g, i, insert[:len(g)], dp(max(i-2, 0)), dp(i-1), dp(i))
+		prevMin := rowMin
+		rowMin = m.row(w, g, i, insert[:len(g)], dp(max(i-2, 0)), dp(i-1), dp(i))
+		if rowMin > bound && prevMin > bound {
+			return min(rowMin, prevMin), nil, false
+		}
+	}
+	if c = d[len(d)-1]; c > bound {
+		return c, nil, false
 	}
 
+	edits = make([]Edit, 0, 4)
 	for i, j := len(w), len(g); i > 0 || j > 0; {
+		// A match into this cell costs nothing, and no step costs less
+		// than the cell: it is the cheapest, and the first of steps.
+		if i > 0 && j > 0 && w[i-1] == g[j-1] && d[(i-1)*cols+j-1] == d[i*cols+j] {
+			i, j = i-1, j-1
+			continue
+		}
 		// A deletion or an insertion always applies, so this progresses.
 		var best Edit
 		bestCost, bestStep := maxCost, step{}
@@ -402,6 +514,9 @@ func (m *costModel) script(typed, intended string) (c cost, edits []Edit, ok boo
 		}
 		i, j = i-bestStep.di, j-bestStep.dj
 	}
+	if len(edits) == 0 {
+		edits = nil
+	}
 	slices.Reverse(edits)
-	return d[len(d)-1], edits, true
+	return c, edits, true
 }

@@ -1,6 +1,7 @@
 package typoguard
 
 import (
+	"maps"
 	"math/bits"
 	"slices"
 	"strings"
@@ -54,7 +55,7 @@ func singleEdits(s string, f func(string)) {
 // within slipBudget (0.7) of a tail is one edit away from it, or one edit
 // away from the tail with one of its dots deleted: the candidates are
 // enumerated from each tail and kept when their cost is within budget.
-func (g *Guard) slipIndex() map[string][]string {
+func (g *Guard) slipIndex() nameTable[[]string] {
 	out := map[string][]string{}
 	limit := costOf(slipBudget)
 	for _, tail := range g.tails {
@@ -77,10 +78,12 @@ func (g *Guard) slipIndex() map[string][]string {
 			}
 		}
 	}
-	for _, ts := range out {
-		slices.Sort(ts) // g.tails is sorted; keep it so if a suffix came twice
+	names := slices.Sorted(maps.Keys(out))
+	vals := make([][]string, len(names))
+	for i, n := range names {
+		vals[i] = slices.Compact(slices.Sorted(slices.Values(out[n])))
 	}
-	return out
+	return newNameTable(names, vals)
 }
 
 // plausibleSuffix reports whether s could be the public suffix of a
@@ -113,14 +116,16 @@ func plausibleSuffix(s string) bool {
 //     string. So every w' is indexed under its deletion variants with up
 //     to cap(w)-v deletions (v look-alikes used), and a query looks up the
 //     variants of t.
-//   - The query side keeps its fan-out small by the costs: two deletions
-//     from t take two edits among insertions (0.45 at least, a doubled
-//     letter; 0.6 otherwise), substitutions (0.7: look-alikes are folded)
-//     and transpositions (0.6). With a budget of 1.0 only two doubled
-//     letters fit (0.9): t is then two longer than w, and both deleted
-//     characters repeat a neighbour; any two fit only a budget of 1.3,
-//     and t is then at least as long as w. Tails too short for either
-//     are looked up with at most one deletion.
+//   - Two deletions from t take two edits that each add or change a
+//     character (insertions, substitutions other than look-alikes,
+//     transpositions), and a near miss allows that only when one of them
+//     is a doubled letter (see changes): so one of the deleted characters
+//     repeats a neighbour. Within a budget of 1.0 only two doubled letters
+//     fit (0.45 each), and t is then two longer than w; a budget of 1.3
+//     fits a doubled letter and any other such edit (0.6 or 0.7), and t
+//     is then at least as long as w. So a query looks up the variants of t
+//     with one deletion, and with two only where a deleted character
+//     repeats a neighbour: usually none.
 //
 // Every entry that can match is therefore a candidate; Nearest then
 // judges each candidate exactly as the linear scan does (nearEntry), so
@@ -173,30 +178,28 @@ func variantKey(h uint64, n int) uint64 {
 	return h
 }
 
-// deletionKeys calls f with the key of s[a:b] (folded) and of its
-// variants with one deletion, and with two deletions when pairs is not
-// nil: all pairs, or those whose positions pairs accepts.
-func deletionKeys(ph []uint64, a, b int, pairs func(p, q int) bool, f func(uint64)) {
-	n := b - a
-	f(variantKey(span(ph, a, b), n))
-	for p := a; p < b; p++ {
-		f(variantKey(span(ph, a, p)*hashPow[b-p-1]+span(ph, p+1, b), n-1))
-	}
-	if pairs == nil {
+// deletionKeys calls f with the key of fold(s) and of its variants with
+// up to dels deletions; ph holds the prefix hashes of s.
+func deletionKeys(s string, ph []uint64, dels int, f func(uint64)) {
+	n := len(s)
+	prefixHashes(s, ph)
+	f(variantKey(ph[n], n))
+	if dels < 1 {
 		return
 	}
-	for p := a; p < b; p++ {
-		head := span(ph, a, p)
-		for q := p + 1; q < b; q++ {
-			if pairs(p, q) {
-				f(variantKey((head*hashPow[q-p-1]+span(ph, p+1, q))*hashPow[b-q-1]+span(ph, q+1, b), n-2))
-			}
+	for p := range n {
+		f(variantKey(span(ph, 0, p)*hashPow[n-p-1]+span(ph, p+1, n), n-1))
+	}
+	if dels < 2 {
+		return
+	}
+	for p := range n {
+		head := span(ph, 0, p)
+		for q := p + 1; q < n; q++ {
+			f(variantKey((head*hashPow[q-p-1]+span(ph, p+1, q))*hashPow[n-q-1]+span(ph, q+1, n), n-2))
 		}
 	}
 }
-
-// allPairs accepts every pair of positions.
-func allPairs(p, q int) bool { return true }
 
 // nearIndex finds the protected domains a near miss may be of.
 type nearIndex struct {
@@ -207,45 +210,75 @@ type nearIndex struct {
 	// useful[n] says a tail of n characters can be within the edit cap
 	// of some protected domain.
 	useful [maxDomainLen + 1]bool
-	// pairsFrom is the shortest tail that may need two deletions at any
-	// positions (a budget of 1.3); doubledFrom the shortest that may need
-	// two deletions of doubled letters (a budget of 1.0). 0 when none.
-	pairsFrom, doubledFrom int
+	// anyFrom is the shortest tail that may need two deletions, one of a
+	// doubled letter and one anywhere (a budget of 1.3); doubledFrom the
+	// shortest that may need two deletions of doubled letters (a budget of
+	// 1.0). 0 when none.
+	anyFrom, doubledFrom int
 }
 
 // lookalikeSpans calls f for each place in w a two-for-one look-alike can
 // be replaced: the span [i, i+width) and what replaces it.
 func lookalikeSpans(w string, f func(i, width int, with string)) {
 	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case 'm', 'w', 'd', 'r', 'v', 'c':
+		default:
+			continue
+		}
 		for _, p := range lookalikePairs {
 			if w[i] == p.one {
 				f(i, 1, p.two)
 			}
-			if strings.HasPrefix(w[i:], p.two) {
-				f(i, 2, string(p.one))
+			if w[i] == p.two[0] && i+1 < len(w) && w[i+1] == p.two[1] {
+				f(i, 2, p.one1)
 			}
 		}
 	}
 }
 
+// variantCount is the number of variants with up to dels deletions of a
+// string of n characters, as deletionKeys makes them.
+func variantCount(n, dels int) int {
+	c := 1
+	if dels >= 1 {
+		c += n
+	}
+	if dels >= 2 {
+		c += n * (n - 1) / 2
+	}
+	return c
+}
+
+// entryKeyCount is the number of keys entryKeys(w, cap, ...) makes.
+func entryKeyCount(w string, cap int) int {
+	total := variantCount(len(w), cap)
+	if cap < 1 {
+		return total
+	}
+	type swap struct{ i, width, with int }
+	var buf [16]swap
+	swaps := buf[:0]
+	lookalikeSpans(w, func(i, width int, with string) { swaps = append(swaps, swap{i, width, len(with)}) })
+	for x, a := range swaps {
+		total += variantCount(len(w)-a.width+a.with, cap-1)
+		if cap < 2 {
+			continue
+		}
+		for _, b := range swaps[x+1:] {
+			if b.i >= a.i+a.width {
+				total++
+			}
+		}
+	}
+	return total
+}
+
 // entryKeys calls f with every key protected domain w is indexed under,
 // with an edit cap of cap: see the comment above.
 func entryKeys(w string, cap int, f func(uint64)) {
-	var buf [maxDomainLen + 2]uint64
-	keys := func(s string, dels int) {
-		ph := buf[:len(s)+1]
-		prefixHashes(s, ph)
-		var pairs func(p, q int) bool
-		if dels >= 2 {
-			pairs = allPairs
-		}
-		if dels >= 1 {
-			deletionKeys(ph, 0, len(s), pairs, f)
-		} else {
-			f(variantKey(span(ph, 0, len(s)), len(s)))
-		}
-	}
-	keys(w, cap)
+	var ph [maxDomainLen + 3]uint64
+	deletionKeys(w, ph[:], cap, f)
 	if cap < 1 {
 		return
 	}
@@ -256,13 +289,14 @@ func entryKeys(w string, cap int, f func(uint64)) {
 	var swaps []swap
 	lookalikeSpans(w, func(i, width int, with string) { swaps = append(swaps, swap{i, width, with}) })
 	for x, a := range swaps {
-		keys(w[:a.i]+a.with+w[a.i+a.width:], cap-1)
+		w1 := w[:a.i] + a.with + w[a.i+a.width:]
+		deletionKeys(w1, ph[:], cap-1, f)
 		if cap < 2 {
 			continue
 		}
 		for _, b := range swaps[x+1:] {
 			if b.i >= a.i+a.width { // not overlapping
-				keys(w[:a.i]+a.with+w[a.i+a.width:b.i]+b.with+w[b.i+b.width:], 0)
+				deletionKeys(w[:a.i]+a.with+w[a.i+a.width:b.i]+b.with+w[b.i+b.width:], ph[:], 0, f)
 			}
 		}
 	}
@@ -277,7 +311,7 @@ func (g *Guard) newNearIndex() nearIndex {
 			continue
 		}
 		c, n := int(g.caps[i]), len(e.Name)
-		entryKeys(e.Name, c, func(uint64) { total++ })
+		total += entryKeyCount(e.Name, c)
 		for d := -c; d <= c; d++ {
 			if n+d >= 0 && n+d <= maxDomainLen {
 				ix.useful[n+d] = true
@@ -286,9 +320,9 @@ func (g *Guard) newNearIndex() nearIndex {
 		budget := max(g.budgets[i], slipBudget)
 		switch {
 		case c < 2:
-		case budget >= 1.05: // 0.45 + 0.6: two insertions, substitutions or transpositions
-			if ix.pairsFrom == 0 || n < ix.pairsFrom {
-				ix.pairsFrom = n
+		case budget >= 1.05: // 0.45 + 0.6: a doubled letter and another insertion, substitution or transposition
+			if ix.anyFrom == 0 || n < ix.anyFrom {
+				ix.anyFrom = n
 			}
 		case budget >= 0.9: // 0.45 + 0.45: two doubled letters
 			if ix.doubledFrom == 0 || n+2 < ix.doubledFrom {
@@ -296,31 +330,54 @@ func (g *Guard) newNearIndex() nearIndex {
 			}
 		}
 	}
-	// About four items a bucket.
-	b := max(bits.Len(uint(total/4)), 1)
+	// About four items a bucket. The keys are made in batches and then
+	// counted or placed in a tight loop: the buckets are random, and a
+	// batch lets the processor wait for many cache misses at once.
+	b := max(bits.Len(uint(total/8)), 1)
 	ix.shift = uint8(64 - b)
 	ix.idBits = uint8(bits.Len(uint(len(g.entries))))
-	ix.dir = make([]uint32, 1<<b+1)
-	for i, e := range g.entries {
-		if !e.IsSuffix() {
-			entryKeys(e.Name, int(g.caps[i]), func(k uint64) { ix.dir[k>>ix.shift+1]++ })
-		}
-	}
-	for i := 1; i < len(ix.dir); i++ {
-		ix.dir[i] += ix.dir[i-1]
-	}
-	ix.items = make([]uint32, total)
-	fill := make([]uint32, 1<<b)
-	copy(fill, ix.dir)
-	for i, e := range g.entries {
-		if !e.IsSuffix() {
+	ix.dir = make([]uint32, 1<<b+2)
+	batch := make([]uint64, 0, 1<<15)
+	entry := make([]uint32, 0, 1<<15)
+	each := func(flush func(keys []uint64, entries []uint32)) {
+		for i, e := range g.entries {
+			if e.IsSuffix() {
+				continue
+			}
 			entryKeys(e.Name, int(g.caps[i]), func(k uint64) {
-				bucket := k >> ix.shift
-				ix.items[fill[bucket]] = ix.item(k, uint32(i))
-				fill[bucket]++
+				batch = append(batch, k)
+				entry = append(entry, uint32(i))
 			})
+			if len(batch) >= cap(batch)-4096 {
+				flush(batch, entry)
+				batch, entry = batch[:0], entry[:0]
+			}
 		}
+		flush(batch, entry)
+		batch, entry = batch[:0], entry[:0]
 	}
+	// Count each bucket's keys in dir[b+1] and sum: dir[b+1] is where
+	// bucket b ends. Then place each key at --dir[b+1]: dir[b+1] is where
+	// bucket b starts, and bucket b is items[dir[b+1]:dir[b+2]].
+	dir := ix.dir
+	each(func(keys []uint64, _ []uint32) {
+		for _, k := range keys {
+			dir[k>>ix.shift+1]++
+		}
+	})
+	for i := 1; i < len(dir)-1; i++ {
+		dir[i] += dir[i-1]
+	}
+	dir[len(dir)-1] = uint32(total)
+	ix.items = make([]uint32, total)
+	items := ix.items
+	each(func(keys []uint64, entries []uint32) {
+		for x, k := range keys {
+			b := k>>ix.shift + 1
+			dir[b]--
+			items[dir[b]] = ix.item(k, entries[x])
+		}
+	})
 	return ix
 }
 
@@ -333,44 +390,73 @@ func (ix *nearIndex) item(key uint64, entry uint32) uint32 {
 func (ix *nearIndex) lookup(key uint64, cands []int32) []int32 {
 	b := key >> ix.shift
 	tag := uint32(key) << ix.idBits
-	idMask := uint32(1)<<ix.idBits - 1
-	for _, it := range ix.items[ix.dir[b]:ix.dir[b+1]] {
-		if it&^idMask == tag {
-			e := int32(it & idMask)
-			if !slices.Contains(cands, e) {
-				cands = append(cands, e)
-			}
+	for _, it := range ix.items[ix.dir[b+1]:ix.dir[b+2]] {
+		if it^tag < 1<<ix.idBits {
+			cands = addCandidate(cands, int32(it^tag))
 		}
 	}
 	return cands
 }
 
+func addCandidate(cands []int32, e int32) []int32 {
+	if slices.Contains(cands, e) {
+		return cands
+	}
+	return append(cands, e)
+}
+
 // candidates returns the protected domains (entry indexes, in no order)
 // that a label-suffix of domain may be a near miss of, appended to cands.
 func (ix *nearIndex) candidates(domain string, cands []int32) []int32 {
-	if len(ix.dir) == 0 || len(domain) > maxDomainLen {
+	end := len(domain)
+	if len(ix.dir) == 0 || end > maxDomainLen {
 		return cands
 	}
 	var ph [maxDomainLen + 1]uint64
-	prefixHashes(domain, ph[:len(domain)+1])
-	add := func(k uint64) { cands = ix.lookup(k, cands) }
-	doubled := func(p, q int) bool { return repeats(domain, p) && repeats(domain, q) }
-	for a := 0; a < len(domain); a++ {
+	prefixHashes(domain, ph[:end+1])
+	for a := 0; a < end; a++ {
 		if a > 0 && domain[a-1] != '.' {
 			continue
 		}
-		n := len(domain) - a
+		n := end - a
 		if !ix.useful[n] {
 			continue
 		}
-		var pairs func(p, q int) bool
-		switch {
-		case ix.pairsFrom > 0 && n >= ix.pairsFrom:
-			pairs = allPairs
-		case ix.doubledFrom > 0 && n >= ix.doubledFrom:
-			pairs = doubled
+		// The tail domain[a:]: as it is, then less one character; the
+		// hash of the tail less character p is
+		// (ph[p]-ph[p+1])*B^(end-1-p) + (ph[end] - ph[a]*B^(end-1-a)).
+		whole := span(ph[:], a, end)
+		cands = ix.lookup(variantKey(whole, n), cands)
+		rest := ph[end] - ph[a]*hashPow[n-1]
+		for p := a; p < end; p++ {
+			cands = ix.lookup(variantKey((ph[p]-ph[p+1])*hashPow[end-1-p]+rest, n-1), cands)
 		}
-		deletionKeys(ph[:], a, len(domain), pairs, add)
+		// Less two characters, one of them a doubled letter.
+		anyPair := ix.anyFrom > 0 && n >= ix.anyFrom
+		if !anyPair && (ix.doubledFrom == 0 || n < ix.doubledFrom) {
+			continue
+		}
+		var doubled [maxDomainLen]bool
+		some := false
+		for p := a; p < end; p++ {
+			doubled[p] = repeats(domain[a:], p-a)
+			some = some || doubled[p]
+		}
+		if !some {
+			continue
+		}
+		for p := a; p < end; p++ {
+			if !doubled[p] && !anyPair {
+				continue
+			}
+			head := span(ph[:], a, p)
+			for q := p + 1; q < end; q++ {
+				if doubled[p] && anyPair || doubled[q] {
+					k := (head*hashPow[q-p-1]+span(ph[:], p+1, q))*hashPow[end-q-1] + span(ph[:], q+1, end)
+					cands = ix.lookup(variantKey(k, n-2), cands)
+				}
+			}
+		}
 	}
 	return cands
 }

@@ -92,7 +92,10 @@ it probably bounces rather than leaks, so it warns.`,
 }
 
 func nearFindings(g *Guard, c Candidate, ms []Match, delivers bool) []Finding {
-	var out []Finding
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([]Finding, 0, len(ms))
 	for _, m := range ms {
 		if sameOwnerAny(g, c.Domain, m.Entry.Name) {
 			continue
@@ -169,8 +172,8 @@ func suffixSlip(g *Guard, c Candidate) []Finding {
 			Target: e.Name,
 			Domain: intended,
 			Score:  scoreOf(cost*slipFactor, true),
-			Message: lookalikeMessage(c.Domain, intended, edits) +
-				fmt.Sprintf(" (.%s is a real top-level domain: the mail would leave)", suffix),
+			Message: lookalikeMessageNote(c.Domain, intended, edits,
+				" (.", suffix, " is a real top-level domain: the mail would leave)"),
 			Edits: edits,
 		})
 	}
@@ -193,19 +196,30 @@ domains under .ml and .co) or with a dot left out (gmailcom).`,
 
 // appendedLabel is the check of AppendedLabel.
 func appendedLabel(g *Guard, c Candidate) []Finding {
-	if _, ok := g.Trusts(c.Domain); ok || g.Legitimate(c.Domain) {
-		return nil
-	}
 	suffix, delegated := c.Suffix()
-	// Appended: a trusted head followed by nothing but suffix
-	// labels; the longest such head is the most specific.
+	clean := func() bool {
+		_, ok := g.Trusts(c.Domain)
+		return ok || g.Legitimate(c.Domain)
+	}
+	// Appended: a trusted head followed by nothing but suffix labels; the
+	// longest such head is the most specific.
 	for i := strings.LastIndexByte(c.Domain, '.'); i > 0 && i >= len(c.Domain)-len(suffix)-1; i = strings.LastIndexByte(c.Domain[:i], '.') {
-		if f, ok := appendedFinding(g, c.Domain, c.Domain[:i], c.Domain[i+1:], delegated); ok {
-			return []Finding{f}
+		head, tail := c.Domain[:i], c.Domain[i+1:]
+		if e, ok := appendedHead(g, head, tail); ok {
+			if clean() {
+				return nil
+			}
+			return []Finding{{
+				Target:  e.Name,
+				Domain:  head,
+				Score:   scoreOf(appendedCost, delegated),
+				Message: fmt.Sprintf("%s looks like %s with .%s appended", c.Domain, head, tail),
+				Edits:   []Edit{{Op: OpInsert, Class: ClassAppended, Pos: len(head), Got: "." + tail, Cost: appendedCost}},
+			}}
 		}
 	}
 	// Merged: the last label is a protected domain without its dot.
-	if delegated {
+	if delegated || clean() {
 		return nil
 	}
 	prefix, last := "", c.Domain
@@ -242,30 +256,25 @@ var institutionalSectors = map[string]bool{
 	"mil": true, "gov": true, "edu": true, "ac": true, "gob": true, "gouv": true, "govt": true, "go": true,
 }
 
-// appendedFinding reports whether domain is head, a trusted domain, with
-// suffix labels tail appended.
-func appendedFinding(g *Guard, domain, head, tail string, delegated bool) (Finding, bool) {
+// appendedHead reports whether head, followed by the suffix labels tail,
+// is a trusted domain with those labels appended, and the entry trusting
+// it.
+func appendedHead(g *Guard, head, tail string) (Entry, bool) {
 	e, ok := g.Trusts(head)
 	if !ok {
-		return Finding{}, false
+		return Entry{}, false
 	}
 	name := strings.TrimPrefix(e.Name, ".")
 	if head != name && !strings.HasSuffix(head, "."+name) && !g.Legitimate(head) {
-		return Finding{}, false // trusted only as another owner's domain
+		return Entry{}, false // trusted only as another owner's domain
 	}
 	sector := head[strings.LastIndexByte(head, '.')+1:]
 	if institutionalSectors[sector] {
 		if ps, icann := publicSuffix(sector + "." + tail); icann && ps == sector+"."+tail {
-			return Finding{}, false
+			return Entry{}, false
 		}
 	}
-	return Finding{
-		Target:  e.Name,
-		Domain:  head,
-		Score:   scoreOf(appendedCost, delegated),
-		Message: fmt.Sprintf("%s looks like %s with .%s appended", domain, head, tail),
-		Edits:   []Edit{{Op: OpInsert, Class: ClassAppended, Pos: len(head), Got: "." + tail, Cost: appendedCost}},
-	}, true
+	return e, true
 }
 
 // Match is a protected domain near a candidate domain, found by
@@ -349,12 +358,11 @@ func (g *Guard) nearEntry(i int, domain string, labels int) (Match, bool) {
 		if float64(absDiff(len(tail), len(e.Name)))*minEditCost > budget {
 			continue
 		}
-		c, ok := g.model.distance(tail, e.Name, costOf(budget))
+		c, edits, ok := g.model.scriptWithin(tail, e.Name, costOf(budget))
 		if !ok || c.float() >= best.Cost {
 			continue
 		}
-		_, edits, _ := g.model.script(tail, e.Name)
-		if len(edits) > int(g.caps[i]) {
+		if len(edits) > int(g.caps[i]) || changes(edits) > 1 {
 			continue // more slips than the name allows
 		}
 		if c.float() > g.budgets[i] && !inSuffix(edits, len(e.Name)-g.suffixLens[i]) {
@@ -369,6 +377,18 @@ func (g *Guard) nearEntry(i int, domain string, labels int) (Match, bool) {
 		}
 	}
 	return best, !math.IsInf(best.Cost, 1)
+}
+
+// changes counts the edits that add or change a character, other than by
+// doubling a letter or by a look-alike: at most one is a near miss.
+func changes(edits []Edit) int {
+	n := 0
+	for _, e := range edits {
+		if e.Op != OpDelete && e.Class != ClassDoubled && e.Class != ClassLookalike {
+			n++
+		}
+	}
+	return n
 }
 
 // inSuffix reports whether every edit lies at or after offset from, the
@@ -415,7 +435,11 @@ func (g *Guard) Suffixes() iter.Seq[string] {
 // from ".mil". They are precomputed by [New].
 func (g *Guard) NearSuffixes(suffix string) iter.Seq[string] {
 	return func(yield func(string) bool) {
-		for _, t := range g.slips[suffix] {
+		ts, ok := g.slips.lookup(suffix, hashName(suffix))
+		if !ok {
+			return
+		}
+		for _, t := range *ts {
 			if !yield(t) {
 				return
 			}
@@ -474,15 +498,31 @@ func absDiff(a, b int) int {
 // lookalikeMessage is the one-line explanation of a near miss:
 // "army.ml looks like army.mil: i deleted from mil".
 func lookalikeMessage(typed, intended string, edits []Edit) string {
+	return lookalikeMessageNote(typed, intended, edits)
+}
+
+// lookalikeMessageNote is lookalikeMessage followed by the notes, built
+// in one allocation.
+func lookalikeMessageNote(typed, intended string, edits []Edit, notes ...string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s looks like %s", typed, intended)
+	n := len(typed) + len(" looks like ") + len(intended) + 40*len(edits)
+	for _, s := range notes {
+		n += len(s)
+	}
+	b.Grow(n)
+	b.WriteString(typed)
+	b.WriteString(" looks like ")
+	b.WriteString(intended)
 	for i, e := range edits {
 		if i == 0 {
 			b.WriteString(": ")
 		} else {
 			b.WriteString("; ")
 		}
-		b.WriteString(describeEdit(intended, e))
+		writeEdit(&b, intended, e)
+	}
+	for _, s := range notes {
+		b.WriteString(s)
 	}
 	return b.String()
 }
@@ -490,25 +530,40 @@ func lookalikeMessage(typed, intended string, edits []Edit) string {
 // describeEdit says what one edit did, naming the label of intended it
 // touched.
 func describeEdit(intended string, e Edit) string {
+	var b strings.Builder
+	writeEdit(&b, intended, e)
+	return b.String()
+}
+
+// writeEdit writes describeEdit's description of e to b.
+func writeEdit(b *strings.Builder, intended string, e Edit) {
 	label := labelAt(intended, e.Pos)
+	w := func(ss ...string) {
+		for _, s := range ss {
+			b.WriteString(s)
+		}
+	}
 	switch e.Op {
 	case OpDelete:
 		if e.Want == "." {
-			return fmt.Sprintf("dot missing between %s and %s", labelAt(intended, e.Pos-1), labelAt(intended, e.Pos+1))
+			w("dot missing between ", labelAt(intended, e.Pos-1), " and ", labelAt(intended, e.Pos+1))
+			return
 		}
-		return fmt.Sprintf("%s deleted from %s", e.Want, label)
+		w(e.Want, " deleted from ", label)
 	case OpInsert:
 		if e.Class == ClassDoubled {
-			return fmt.Sprintf("%s doubled in %s", e.Got, label)
+			w(e.Got, " doubled in ", label)
+			return
 		}
-		return fmt.Sprintf("%s inserted in %s%s", e.Got, label, classNote(e.Class))
+		w(e.Got, " inserted in ", label, classNote(e.Class))
 	case OpTranspose:
-		return fmt.Sprintf("%s swapped to %s in %s", e.Want, e.Got, label)
+		w(e.Want, " swapped to ", e.Got, " in ", label)
 	default:
 		if e.Class == ClassLookalike {
-			return fmt.Sprintf("%s looks like %s in %s", e.Got, e.Want, label)
+			w(e.Got, " looks like ", e.Want, " in ", label)
+			return
 		}
-		return fmt.Sprintf("%s typed for %s in %s%s", e.Got, e.Want, label, classNote(e.Class))
+		w(e.Got, " typed for ", e.Want, " in ", label, classNote(e.Class))
 	}
 }
 

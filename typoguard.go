@@ -26,7 +26,7 @@ type Guard struct {
 	// suffix without its dot), known-legitimate and same-owner domains.
 	names     nameTable[nameInfo]
 	tails     []string            // distinct public suffixes of entries, sorted
-	slips     map[string][]string // suffix -> tails within the slip budget of it, sorted
+	slips     nameTable[[]string] // suffix -> tails within the slip budget of it, sorted
 	near      nearIndex           // candidate protected domains of a near miss
 	linear    bool                // tests only: Nearest scans every entry, ignoring near
 	known     map[string]map[string]struct{}
@@ -410,7 +410,10 @@ func (g *Guard) judge(input string, a addrSpec) (Result, error) {
 		return invalid(r, err)
 	}
 	r.Domain, r.UnicodeDomain = ascii, uni
-	local := localWireLen(a.local)
+	local := len(a.local)
+	if !a.atom {
+		local = localWireLen(a.local)
+	}
 	switch {
 	case local > maxLocalLen:
 		return invalid(r, wrap(ErrTooLong, "local part longer than 64 octets", nil))
@@ -427,6 +430,9 @@ func (g *Guard) judge(input string, a addrSpec) (Result, error) {
 	c.suffix, c.delegated = suffixOf(ascii)
 	for i := range g.rules {
 		fs := g.rules[i].Check(g, c)
+		if len(fs) == 0 {
+			continue
+		}
 		for j := range fs {
 			if fs[j].Rule == "" {
 				fs[j].Rule = g.rules[i].Name
