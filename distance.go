@@ -195,20 +195,29 @@ var lookalikePairs = [...]struct {
 
 // lookalikeTwo returns the pair that looks like one, or "".
 func lookalikeTwo(one byte) string {
-	for _, p := range lookalikePairs {
-		if p.one == one {
-			return p.two
-		}
+	switch one {
+	case 'm':
+		return "rn"
+	case 'w':
+		return "vv"
+	case 'd':
+		return "cl"
 	}
 	return ""
 }
 
 // lookalikeOne returns the character that looks like the pair two.
 func lookalikeOne(two string) (one byte, ok bool) {
-	for _, p := range lookalikePairs {
-		if p.two == two {
-			return p.one, true
-		}
+	if len(two) != 2 {
+		return 0, false
+	}
+	switch {
+	case two[0] == 'r' && two[1] == 'n':
+		return 'm', true
+	case two[0] == 'v' && two[1] == 'v':
+		return 'w', true
+	case two[0] == 'c' && two[1] == 'l':
+		return 'd', true
 	}
 	return 0, false
 }
@@ -467,22 +476,23 @@ func (m *costModel) scriptWithin(typed, intended string, bound cost) (c cost, ed
 		return over(bound), nil, false
 	}
 	cols := len(g) + 1
-	var small [24 * 24]cost // the whole DP, on the stack for short names
-	var d []cost
-	if size := (len(w) + 1) * cols; size <= len(small) {
-		d = small[:size]
+	// The whole DP and the insertion costs, on the stack for short names.
+	var small [24*24 + 24]cost
+	var d, insert []cost
+	if size := (len(w) + 1) * cols; size+len(g) <= len(small) {
+		d, insert = small[:size], small[size:size+len(g)]
 	} else {
-		d = make([]cost, size)
+		buf := make([]cost, size+len(g))
+		d, insert = buf[:size], buf[size:]
 	}
 	dp := func(i int) []cost { return d[i*cols : (i+1)*cols] } // row i
-	var insert [maxDomainLen]cost
-	rowMin := m.firstRow(g, dp(0), insert[:len(g)]) // 0
+	rowMin := m.firstRow(g, dp(0), insert)                     // 0
 	if rowMin > bound {
 		return rowMin, nil, false
 	}
 	for i := 1; i <= len(w); i++ {
 		prevMin := rowMin
-		rowMin = m.row(w, g, i, insert[:len(g)], dp(max(i-2, 0)), dp(i-1), dp(i))
+		rowMin = m.row(w, g, i, insert, dp(max(i-2, 0)), dp(i-1), dp(i))
 		if rowMin > bound && prevMin > bound {
 			return min(rowMin, prevMin), nil, false
 		}

@@ -440,3 +440,29 @@ func BenchmarkDistance(b *testing.B) {
 		}
 	})
 }
+
+// TestLookalikePairs checks the switches of lookalikeOne and lookalikeTwo
+// against the table they encode.
+func TestLookalikePairs(t *testing.T) {
+	for a := range 256 {
+		want := ""
+		for _, p := range lookalikePairs {
+			if p.one == byte(a) {
+				want = p.two
+			}
+		}
+		assert.Equal(t, want, lookalikeTwo(byte(a)))
+		for b := range 256 {
+			two := string([]byte{byte(a), byte(b)})
+			wantOne, wantOK := byte(0), false
+			for _, p := range lookalikePairs {
+				if p.two == two {
+					wantOne, wantOK = p.one, true
+				}
+			}
+			one, ok := lookalikeOne(two)
+			assert.Equal(t, wantOK, ok, "%q", two)
+			assert.Equal(t, wantOne, one, "%q", two)
+		}
+	}
+}

@@ -203,7 +203,11 @@ func deletionKeys(s string, ph []uint64, dels int, f func(uint64)) {
 
 // nearIndex finds the protected domains a near miss may be of.
 type nearIndex struct {
-	dir    []uint32 // dir[b]:dir[b+1] are the items of bucket b
+	// dir[b+1] holds where bucket b starts in items (low 32 bits; it
+	// ends where bucket b+1 starts) and a 32-bit filter of its keys
+	// (high 32 bits: bit tagBit(key) is set for each), so that most
+	// misses never read the items.
+	dir    []uint64
 	items  []uint32 // tag<<idBits | entry
 	shift  uint8    // a key's bucket is key>>shift
 	idBits uint8
@@ -286,7 +290,8 @@ func entryKeys(w string, cap int, f func(uint64)) {
 		i, width int
 		with     string
 	}
-	var swaps []swap
+	var buf [8]swap
+	swaps := buf[:0]
 	lookalikeSpans(w, func(i, width int, with string) { swaps = append(swaps, swap{i, width, with}) })
 	for x, a := range swaps {
 		w1 := w[:a.i] + a.with + w[a.i+a.width:]
@@ -330,16 +335,24 @@ func (g *Guard) newNearIndex() nearIndex {
 			}
 		}
 	}
-	// About four items a bucket. The keys are made in batches and then
-	// counted or placed in a tight loop: the buckets are random, and a
-	// batch lets the processor wait for many cache misses at once.
+	// About eight items a bucket. The keys are made in batches, ordered
+	// by partitionKeys, then counted or placed in a tight loop.
 	b := max(bits.Len(uint(total/8)), 1)
 	ix.shift = uint8(64 - b)
 	ix.idBits = uint8(bits.Len(uint(len(g.entries))))
-	ix.dir = make([]uint32, 1<<b+2)
-	batch := make([]uint64, 0, 1<<15)
-	entry := make([]uint32, 0, 1<<15)
+	ix.dir = make([]uint64, 1<<b+2)
+	batchKeys := min(max(total, 1<<12), 1<<18)
+	batch, entry := make([]uint64, 0, batchKeys), make([]uint32, 0, batchKeys)
+	tmpKeys, tmpEntries := make([]uint64, batchKeys), make([]uint32, batchKeys)
 	each := func(flush func(keys []uint64, entries []uint32)) {
+		send := func() {
+			if len(batch) > len(tmpKeys) { // one very long name
+				tmpKeys, tmpEntries = make([]uint64, len(batch)), make([]uint32, len(batch))
+			}
+			k, e := partitionKeys(batch, entry, tmpKeys, tmpEntries, ix.shift)
+			flush(k, e)
+			batch, entry = batch[:0], entry[:0]
+		}
 		for i, e := range g.entries {
 			if e.IsSuffix() {
 				continue
@@ -348,13 +361,11 @@ func (g *Guard) newNearIndex() nearIndex {
 				batch = append(batch, k)
 				entry = append(entry, uint32(i))
 			})
-			if len(batch) >= cap(batch)-4096 {
-				flush(batch, entry)
-				batch, entry = batch[:0], entry[:0]
+			if len(batch) >= batchKeys/2 {
+				send()
 			}
 		}
-		flush(batch, entry)
-		batch, entry = batch[:0], entry[:0]
+		send()
 	}
 	// Count each bucket's keys in dir[b+1] and sum: dir[b+1] is where
 	// bucket b ends. Then place each key at --dir[b+1]: dir[b+1] is where
@@ -368,18 +379,49 @@ func (g *Guard) newNearIndex() nearIndex {
 	for i := 1; i < len(dir)-1; i++ {
 		dir[i] += dir[i-1]
 	}
-	dir[len(dir)-1] = uint32(total)
+	dir[len(dir)-1] = uint64(total)
 	ix.items = make([]uint32, total)
 	items := ix.items
 	each(func(keys []uint64, entries []uint32) {
 		for x, k := range keys {
 			b := k>>ix.shift + 1
 			dir[b]--
-			items[dir[b]] = ix.item(k, entries[x])
+			items[uint32(dir[b])] = ix.item(k, entries[x])
+			dir[b] |= tagBit(k)
 		}
 	})
 	return ix
 }
+
+// partitionKeys orders keys, and entries alike, by the top 11 bits of
+// their bucket (a counting sort into tmpKeys and tmpEntries, which it
+// returns), so that a pass over them walks dir and items in order.
+func partitionKeys(keys []uint64, entries []uint32, tmpKeys []uint64, tmpEntries []uint32, shift uint8) ([]uint64, []uint32) {
+	const bits = 11
+	top := shift
+	if 64-top > bits {
+		top = 64 - bits
+	}
+	var count [1<<bits + 1]int
+	for _, k := range keys {
+		count[k>>top+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	tk, te := tmpKeys[:len(keys)], tmpEntries[:len(keys)]
+	for i, k := range keys {
+		p := k >> top
+		tk[count[p]] = k
+		te[count[p]] = entries[i]
+		count[p]++
+	}
+	return tk, te
+}
+
+// tagBit is the bit of a key in its bucket's filter, from key bits that
+// neither the bucket nor the tag use.
+func tagBit(key uint64) uint64 { return 1 << (32 + (key>>32)&31) }
 
 // item packs a key's tag and an entry.
 func (ix *nearIndex) item(key uint64, entry uint32) uint32 {
@@ -388,9 +430,13 @@ func (ix *nearIndex) item(key uint64, entry uint32) uint32 {
 
 // lookup adds to cands the entries indexed under key.
 func (ix *nearIndex) lookup(key uint64, cands []int32) []int32 {
-	b := key >> ix.shift
+	b := key>>ix.shift + 1
+	d := ix.dir[b]
+	if d&tagBit(key) == 0 {
+		return cands
+	}
 	tag := uint32(key) << ix.idBits
-	for _, it := range ix.items[ix.dir[b+1]:ix.dir[b+2]] {
+	for _, it := range ix.items[uint32(d):uint32(ix.dir[b+1])] {
 		if it^tag < 1<<ix.idBits {
 			cands = addCandidate(cands, int32(it^tag))
 		}
@@ -412,8 +458,16 @@ func (ix *nearIndex) candidates(domain string, cands []int32) []int32 {
 	if len(ix.dir) == 0 || end > maxDomainLen {
 		return cands
 	}
-	var ph [maxDomainLen + 1]uint64
-	prefixHashes(domain, ph[:end+1])
+	// The prefix hashes, in a small array for the usual short names.
+	var ph []uint64
+	if end < 64 {
+		var small [64]uint64
+		ph = small[:end+1]
+	} else {
+		var large [maxDomainLen + 1]uint64
+		ph = large[:end+1]
+	}
+	prefixHashes(domain, ph)
 	for a := 0; a < end; a++ {
 		if a > 0 && domain[a-1] != '.' {
 			continue
@@ -425,7 +479,7 @@ func (ix *nearIndex) candidates(domain string, cands []int32) []int32 {
 		// The tail domain[a:]: as it is, then less one character; the
 		// hash of the tail less character p is
 		// (ph[p]-ph[p+1])*B^(end-1-p) + (ph[end] - ph[a]*B^(end-1-a)).
-		whole := span(ph[:], a, end)
+		whole := span(ph, a, end)
 		cands = ix.lookup(variantKey(whole, n), cands)
 		rest := ph[end] - ph[a]*hashPow[n-1]
 		for p := a; p < end; p++ {
@@ -449,10 +503,10 @@ func (ix *nearIndex) candidates(domain string, cands []int32) []int32 {
 			if !doubled[p] && !anyPair {
 				continue
 			}
-			head := span(ph[:], a, p)
+			head := span(ph, a, p)
 			for q := p + 1; q < end; q++ {
 				if doubled[p] && anyPair || doubled[q] {
-					k := (head*hashPow[q-p-1]+span(ph[:], p+1, q))*hashPow[end-q-1] + span(ph[:], q+1, end)
+					k := (head*hashPow[q-p-1]+span(ph, p+1, q))*hashPow[end-q-1] + span(ph, q+1, end)
 					cands = ix.lookup(variantKey(k, n-2), cands)
 				}
 			}

@@ -105,6 +105,9 @@ func TestIndexCases(t *testing.T) {
 		{"protonrnial.com", "protonmail.com"},    // rn for m and a transposition
 		{"portonmial.com", ""},                   // two transpositions: two changes
 		{"protonmai.co", "protonmail.com"},       // two deletions
+		{"prtonmail.co", "protonmail.com"},       // two deletions (doc.go)
+		{"protonmaill.comm", "protonmail.com"},   // two doubled letters (doc.go)
+		{"gmaill.comm", ""},                      // two edits of a 5-letter name
 		{"worlbmedia.co.uk", "worldmedia.co.uk"}, // b for d, adjacent keys
 		{"worldrnedia.co.uk", "worldmedia.co.uk"},
 		{"worldmedla.co.uk", "worldmedia.co.uk"},
@@ -258,6 +261,159 @@ func TestEntryKeyCount(t *testing.T) {
 			n := 0
 			entryKeys(w, cap, func(uint64) { n++ })
 			assert.Equal(t, n, entryKeyCount(w, cap), "%s, cap %d", w, cap)
+		}
+	}
+}
+
+// TestNearSuffixes checks the suffix-slip index against its definition,
+// the slip budget between dotted suffixes, for every node of the Public
+// Suffix List and for the neighbours of the protected suffixes.
+func TestNearSuffixes(t *testing.T) {
+	for _, g := range []*Guard{
+		MustNew(slices.Concat(MailProviders(), USMilitary())),
+		MustNew(append(benchEntries(1_000), ".ml", "co", "com.co", "x.co.uk")),
+	} {
+		var tails []string
+		for tail := range g.Suffixes() {
+			tails = append(tails, tail)
+		}
+		suffixes := map[string]bool{}
+		for line := range strings.Lines(pslNodes) {
+			suffixes[strings.TrimSpace(line[2:])] = true
+		}
+		for _, tail := range tails {
+			singleEdits("."+tail, func(s string) {
+				if rest, ok := strings.CutPrefix(s, "."); ok && plausibleSuffix(rest) {
+					suffixes[rest] = true
+				}
+			})
+		}
+		for s := range suffixes {
+			var want []string
+			for _, tail := range tails {
+				if tail != s && g.Cost("."+s, "."+tail) <= slipBudget {
+					want = append(want, tail)
+				}
+			}
+			assert.Equal(t, want, slices.Collect(g.NearSuffixes(s)), s)
+		}
+	}
+}
+
+// TestCutUndotted checks cutUndotted against what it replaces.
+func TestCutUndotted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "abc."
+	word := func(n int) string {
+		b := make([]byte, rng.IntN(n))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	for range 20_000 {
+		s, suffix := word(8), word(5)
+		wantName, wantOK := strings.CutSuffix(s, strings.ReplaceAll(suffix, ".", ""))
+		name, ok := cutUndotted(s, suffix)
+		if name != wantName || ok != wantOK {
+			t.Fatalf("cutUndotted(%q, %q) = %q, %v; want %q, %v", s, suffix, name, ok, wantName, wantOK)
+		}
+	}
+}
+
+// TestNameTable checks Trusts, Legitimate and SameOwner, which look names
+// up in one hash table, against the map walks they replaced.
+func TestNameTable(t *testing.T) {
+	protected := slices.Concat(MailProviders(), USMilitary(), []string{".gov", "gov.uk", "googlemail.com", "x.co.uk"})
+	extraLegit := []string{"partner.example", "mx.hey.com"}
+	g := MustNew(protected, WithLegitimate(extraLegit...))
+	k := builtinKnowledge()
+	domains, suffixes, legit, owner := map[string]int{}, map[string]int{}, map[string]bool{}, map[string]int{}
+	for i, e := range g.entries {
+		if rest, ok := strings.CutPrefix(e.Name, "."); ok {
+			suffixes[rest] = i
+		} else {
+			domains[e.Name] = i
+		}
+	}
+	for _, d := range slices.Concat(k.legitimate, extraLegit) {
+		legit[d] = true
+	}
+	for grp, ds := range k.owners {
+		for _, d := range ds {
+			owner[d] = grp
+		}
+	}
+	ownedEntry := func(grp int) (int, bool) {
+		for i, e := range g.entries {
+			if o, ok := owner[e.Name]; ok && o == grp {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	parents := func(domain string) []string {
+		var out []string
+		for d := domain; ; {
+			out = append(out, d)
+			dot := strings.IndexByte(d, '.')
+			if dot < 0 {
+				return out
+			}
+			d = d[dot+1:]
+		}
+	}
+	trusts := func(domain string) (Entry, bool) {
+		suffix := -1
+		for _, d := range parents(domain) {
+			if i, ok := domains[d]; ok {
+				return g.entries[i], true
+			}
+			if i, ok := suffixes[d]; ok && d != domain && suffix < 0 {
+				suffix = i
+			}
+			if grp, ok := owner[d]; ok {
+				if i, ok := ownedEntry(grp); ok {
+					return g.entries[i], true
+				}
+			}
+		}
+		if suffix >= 0 {
+			return g.entries[suffix], true
+		}
+		return Entry{}, false
+	}
+	legitimate := func(domain string) bool {
+		for _, d := range parents(domain) {
+			_, isOwned := owner[d]
+			_, isDomain := domains[d]
+			if legit[d] || isOwned || isDomain {
+				return true
+			}
+		}
+		return false
+	}
+	var inputs []string
+	for _, d := range slices.Concat(protected, k.legitimate, extraLegit, []string{"mil", "gov", "uk", "co.uk", "com", "example.org"}) {
+		d = strings.TrimPrefix(d, ".")
+		inputs = append(inputs, d, "x."+d, "a.b."+d, d+".ml", "x"+d)
+	}
+	for _, grp := range k.owners {
+		inputs = append(inputs, grp...)
+	}
+	for _, d := range inputs {
+		we, wok := trusts(d)
+		ge, gok := g.Trusts(d)
+		assert.Equal(t, wok, gok, d)
+		assert.Equal(t, we, ge, d)
+		assert.Equal(t, legitimate(d), g.Legitimate(d), d)
+	}
+	pairs := slices.Concat(inputs[:100], inputs[len(inputs)-100:]) // the last ones are owners
+	for _, a := range pairs {
+		for _, b := range pairs {
+			ga, aok := owner[a]
+			gb, bok := owner[b]
+			assert.Equal(t, aok && bok && ga == gb, g.SameOwner(a, b), "%s %s", a, b)
 		}
 	}
 }

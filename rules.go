@@ -219,7 +219,7 @@ func appendedLabel(g *Guard, c Candidate) []Finding {
 		}
 	}
 	// Merged: the last label is a protected domain without its dot.
-	if delegated || clean() {
+	if delegated {
 		return nil
 	}
 	prefix, last := "", c.Domain
@@ -227,10 +227,17 @@ func appendedLabel(g *Guard, c Candidate) []Finding {
 		prefix, last = c.Domain[:i+1], c.Domain[i+1:]
 	}
 	var out []Finding
+	checked := false
 	for tail := range g.Suffixes() {
 		name, ok := cutUndotted(last, tail)
 		if !ok || name == "" {
 			continue
+		}
+		if !checked {
+			if clean() {
+				return nil
+			}
+			checked = true
 		}
 		e, ok := g.Trusts(prefix + name + "." + tail)
 		if !ok || e.IsSuffix() && !g.KnownName(tail, name) {
@@ -295,7 +302,11 @@ type Match struct {
 // of the protected registrable label, as short names have many innocent
 // neighbours: up to 3 characters 0.45 (only look-alikes and doubled
 // letters), 4–5 characters 0.7 (one likely slip), 6–8 characters 1.0, and
-// 9 or more 1.3 (two likely slips). Identical labels are not a match.
+// 9 or more 1.3 (two likely slips). A match is also one edit (Edits) below
+// 6 characters, two from 6 on, of which at most one adds or changes a
+// letter other than by doubling it or by a look-alike. Identical labels
+// are not a match. Nearest looks the candidates up in an index built by
+// [New]: its cost hardly depends on the number of protected domains.
 func (g *Guard) Nearest(domain string) []Match {
 	if g.linear {
 		return g.nearestLinear(domain)
@@ -380,7 +391,7 @@ func (g *Guard) nearEntry(i int, domain string, labels int) (Match, bool) {
 }
 
 // changes counts the edits that add or change a character, other than by
-// doubling a letter or by a look-alike: at most one is a near miss.
+// doubling a letter or by a look-alike: a near miss has at most one.
 func changes(edits []Edit) int {
 	n := 0
 	for _, e := range edits {
