@@ -127,8 +127,11 @@ func TestBenchClasses(t *testing.T) {
 	}
 }
 
-// TestCheckAllocsAtSizes pins the clean path to zero allocations at every
-// size: exact, sub-domain, far and inside-suffix addresses.
+// TestCheckAllocsAtSizes pins the clean path at every size: zero
+// allocations for exact, sub-domain and inside-suffix addresses, and one
+// for a domain far from every entry: publicsuffix.PublicSuffix allocates
+// on every call (it tries netip.ParseAddr first, whose error escapes),
+// and typoguard asks it rather than re-implementing the list's lookup.
 func TestCheckAllocsAtSizes(t *testing.T) {
 	for _, n := range benchSizes {
 		if n > 1_000 && testing.Short() {
@@ -139,9 +142,13 @@ func TestCheckAllocsAtSizes(t *testing.T) {
 			if c.verdict != OK {
 				continue
 			}
+			want := 0.0
+			if c.name == "far" {
+				want = 1
+			}
 			for _, in := range c.inputs {
-				if a := testing.AllocsPerRun(50, func() { g.Check(in) }); a != 0 {
-					t.Errorf("size %d, class %s: %q: %v allocations, want 0", n, c.name, in, a)
+				if a := testing.AllocsPerRun(50, func() { g.Check(in) }); a != want {
+					t.Errorf("size %d, class %s: %q: %v allocations, want %v", n, c.name, in, a, want)
 				}
 			}
 		}

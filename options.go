@@ -165,7 +165,7 @@ func (c *config) build(protected []string) (*Guard, error) {
 			continue
 		}
 		info(e.Name).domain = int32(i)
-		ps, _ := publicSuffix(e.Name)
+		ps, _ := publicsuffixOf(e.Name)
 		g.budgets[i], g.caps[i] = nearLimits(e.Name, ps)
 		g.suffixLens[i] = len(ps) + 1
 		tails[ps] = true

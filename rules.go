@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // Rule is one named check. A Guard runs its rules in order on every valid
@@ -147,6 +149,9 @@ under the intended suffix.`,
 
 // suffixSlip is the check of SuffixSlip.
 func suffixSlip(g *Guard, c Candidate) []Finding {
+	if _, ok := g.Trusts(c.Domain); ok {
+		return nil // before Suffix, which allocates for a trusted domain
+	}
 	suffix, delegated := c.Suffix()
 	prefix, label := c.registrable(suffix)
 	if !delegated || label == "" {
@@ -196,6 +201,9 @@ domains under .ml and .co) or with a dot left out (gmailcom).`,
 
 // appendedLabel is the check of AppendedLabel.
 func appendedLabel(g *Guard, c Candidate) []Finding {
+	if _, ok := g.Trusts(c.Domain); ok {
+		return nil // before Suffix, which allocates for a trusted domain
+	}
 	suffix, delegated := c.Suffix()
 	clean := func() bool {
 		_, ok := g.Trusts(c.Domain)
@@ -277,7 +285,7 @@ func appendedHead(g *Guard, head, tail string) (Entry, bool) {
 	}
 	sector := head[strings.LastIndexByte(head, '.')+1:]
 	if institutionalSectors[sector] {
-		if ps, icann := publicSuffix(sector + "." + tail); icann && ps == sector+"."+tail {
+		if ps, icann := publicsuffix.PublicSuffix(sector + "." + tail); icann && ps == sector+"."+tail {
 			return Entry{}, false
 		}
 	}
@@ -470,7 +478,7 @@ func (g *Guard) Cost(typed, intended string) float64 {
 
 // publicsuffixOf returns the public suffix of a normalised domain.
 func publicsuffixOf(domain string) (string, bool) {
-	return publicSuffix(domain)
+	return publicsuffix.PublicSuffix(domain)
 }
 
 // cutUndotted is strings.CutSuffix(s, suffix without its dots), without

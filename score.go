@@ -46,7 +46,7 @@ const bounceFactor = 0.7
 // neighbours, so only the cheapest slips may fire there, and two cheap
 // edits only on long labels.
 func nearBudget(domain string) float64 {
-	ps, _ := publicSuffix(domain)
+	ps, _ := publicsuffixOf(domain)
 	b, _ := nearLimits(domain, ps)
 	return b
 }

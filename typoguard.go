@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // Guard checks e-mail addresses against a set of protected domains and
@@ -209,9 +211,10 @@ type Candidate struct {
 // Suffix returns the public suffix of the domain per the Public Suffix
 // List ("mil", "co.uk", "ml"; an unlisted TLD is its own suffix) and
 // whether its top-level domain is delegated in the root zone: mail there
-// can be delivered to someone, elsewhere it bounces. It does not
-// allocate; for the Candidates a Guard passes to its rules it is looked
-// up once per check.
+// can be delivered to someone, elsewhere it bounces. For the Candidates a
+// Guard passes to its rules it is looked up once per check of an
+// untrusted domain; otherwise each call asks
+// [golang.org/x/net/publicsuffix], which allocates.
 func (c Candidate) Suffix() (suffix string, delegated bool) {
 	if c.suffixOf == c.Domain && c.suffixOf != "" {
 		return c.suffix, c.delegated
@@ -222,7 +225,7 @@ func (c Candidate) Suffix() (suffix string, delegated bool) {
 // suffixOf returns the public suffix of a normalised domain and whether
 // it is delegated.
 func suffixOf(domain string) (suffix string, delegated bool) {
-	suffix, icann := publicSuffix(domain)
+	suffix, icann := publicsuffix.PublicSuffix(domain)
 	// A private suffix (blogspot.com) lies under a delegated TLD.
 	return suffix, icann || strings.IndexByte(suffix, '.') >= 0
 }
@@ -425,9 +428,13 @@ func (g *Guard) judge(input string, a addrSpec) (Result, error) {
 		RawDomain:     strings.TrimSuffix(a.domain, "."),
 		Domain:        ascii,
 		UnicodeDomain: uni,
-		suffixOf:      ascii,
 	}
-	c.suffix, c.delegated = suffixOf(ascii)
+	if _, trusted := g.Trusts(ascii); !trusted {
+		// Rules judge untrusted domains by their suffix: look it up once.
+		// Trusted domains (the clean path) never need it.
+		c.suffixOf = ascii
+		c.suffix, c.delegated = suffixOf(ascii)
+	}
 	for i := range g.rules {
 		fs := g.rules[i].Check(g, c)
 		if len(fs) == 0 {

@@ -1,14 +1,5 @@
 package typoguard
 
-//go:generate go run gen_psl.go
-
-import (
-	"strings"
-	"sync"
-
-	"golang.org/x/net/publicsuffix"
-)
-
 // Names are hashed from their last byte to their first, so that one
 // right-to-left scan of a domain yields the hash of each of its
 // label-suffixes ("org", then "example.org") in turn: FNV-1a, backwards.
@@ -82,83 +73,4 @@ func (t *nameTable[V]) lookup(name string, h uint64) (*V, bool) {
 			}
 		}
 	}
-}
-
-// pslNode flags, as written by gen_psl.go.
-const (
-	pslICANN    = 1 << 0
-	pslWildcard = 1 << 1
-	pslTypeMask = 3 << 2
-	pslNormal   = 0 << 2
-	pslExcept   = 1 << 2
-)
-
-// pslTable is the Public Suffix List of pslNodes, indexed once and shared;
-// it is never modified.
-var pslTable = sync.OnceValue(func() *nameTable[uint8] {
-	n := strings.Count(pslNodes, "\n")
-	names, flags := make([]string, 0, n), make([]uint8, 0, n)
-	for line := range strings.Lines(pslNodes) {
-		names = append(names, strings.TrimSuffix(line[2:], "\n"))
-		flags = append(flags, line[0]-'a')
-	}
-	t := newNameTable(names, flags)
-	return &t
-})
-
-// publicSuffix is [publicsuffix.PublicSuffix] for a normalised domain,
-// without allocating: it replays x/net's algorithm over pslTable.
-func publicSuffix(domain string) (suffix string, icann bool) {
-	if isIPv4Like(domain) {
-		return publicsuffix.PublicSuffix(domain) // an IPv4 address is its own suffix
-	}
-	t := pslTable()
-	cut, icannNode, wildcard := len(domain), false, false
-	h, end := nameSeed, len(domain)
-	for {
-		dot := strings.LastIndexByte(domain[:end], '.')
-		for i := end - 1; i > dot; i-- {
-			h = hashByte(h, domain[i])
-		}
-		if wildcard {
-			icann = icannNode
-			cut = dot + 1
-		}
-		f, ok := t.lookup(domain[dot+1:], h)
-		if !ok {
-			break
-		}
-		icannNode = *f&pslICANN != 0
-		switch *f & pslTypeMask {
-		case pslNormal:
-			cut = dot + 1
-		case pslExcept:
-			cut = end + 1
-			return domain[cut:], icann
-		}
-		wildcard = *f&pslWildcard != 0
-		if !wildcard {
-			icann = icannNode
-		}
-		if dot < 0 {
-			break
-		}
-		h = hashByte(h, '.')
-		end = dot
-	}
-	if cut == len(domain) {
-		return domain[strings.LastIndexByte(domain, '.')+1:], icann
-	}
-	return domain[cut:], icann
-}
-
-// isIPv4Like reports whether s holds only digits and dots, the only
-// normalised domains that netip.ParseAddr might accept.
-func isIPv4Like(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c != '.' && (c < '0' || c > '9') {
-			return false
-		}
-	}
-	return true
 }
