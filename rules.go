@@ -149,8 +149,8 @@ under the intended suffix.`,
 
 // suffixSlip is the check of SuffixSlip.
 func suffixSlip(g *Guard, c Candidate) []Finding {
-	if _, ok := g.Trusts(c.Domain); ok {
-		return nil // before Suffix, which allocates for a trusted domain
+	if _, ok := g.Trusts(c.Domain); ok || !nearSomeSuffix(g, c.Domain) {
+		return nil // before Suffix, which may allocate
 	}
 	suffix, delegated := c.Suffix()
 	prefix, label := c.registrable(suffix)
@@ -201,8 +201,8 @@ domains under .ml and .co) or with a dot left out (gmailcom).`,
 
 // appendedLabel is the check of AppendedLabel.
 func appendedLabel(g *Guard, c Candidate) []Finding {
-	if _, ok := g.Trusts(c.Domain); ok {
-		return nil // before Suffix, which allocates for a trusted domain
+	if _, ok := g.Trusts(c.Domain); ok || !appendedShape(g, c.Domain) {
+		return nil // before Suffix, which may allocate
 	}
 	suffix, delegated := c.Suffix()
 	clean := func() bool {
@@ -262,6 +262,47 @@ func appendedLabel(g *Guard, c Candidate) []Finding {
 		})
 	}
 	return out
+}
+
+// nearSomeSuffix reports whether a protected suffix is one slip from a
+// label-suffix of domain ("ml" or "army.ml" for army.ml): otherwise its
+// public suffix, one of them, has no slip to look for.
+func nearSomeSuffix(g *Guard, domain string) bool {
+	for d := domain; ; {
+		for range g.NearSuffixes(d) {
+			return true
+		}
+		dot := strings.IndexByte(d, '.')
+		if dot < 0 {
+			return false
+		}
+		d = d[dot+1:]
+	}
+}
+
+// appendedShape reports whether domain could be a protected domain with
+// labels appended or a dot left out: a trusted head before one of its
+// dots, or a last label ending with a protected suffix without its dots.
+func appendedShape(g *Guard, domain string) bool {
+	last := domain
+	for i := strings.IndexByte(domain, '.'); i >= 0; i = strings.IndexByte(domain[i+1:], '.') + i + 1 {
+		if _, ok := g.Trusts(domain[:i]); ok {
+			return true
+		}
+		last = domain[i+1:]
+		if strings.IndexByte(last, '.') < 0 {
+			break
+		}
+	}
+	for tail := range g.Suffixes() {
+		if tail[len(tail)-1] != last[len(last)-1] {
+			continue // most tails, at once
+		}
+		if name, ok := cutUndotted(last, tail); ok && name != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // institutionalSectors are second-level labels under which countries

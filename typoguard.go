@@ -200,25 +200,17 @@ type Candidate struct {
 	RawDomain     string // domain as written, without a trailing root dot
 	Domain        string // ASCII (A-label), lower-case
 	UnicodeDomain string // Unicode (U-label) form of Domain
-
-	// The Guard looks up the public suffix of Domain once per check:
-	// suffix and delegated hold it when suffixOf == Domain.
-	suffixOf  string
-	suffix    string
-	delegated bool
 }
 
 // Suffix returns the public suffix of the domain per the Public Suffix
 // List ("mil", "co.uk", "ml"; an unlisted TLD is its own suffix) and
 // whether its top-level domain is delegated in the root zone: mail there
-// can be delivered to someone, elsewhere it bounces. For the Candidates a
-// Guard passes to its rules it is looked up once per check of an
-// untrusted domain; otherwise each call asks
-// [golang.org/x/net/publicsuffix], which allocates.
+// can be delivered to someone, elsewhere it bounces. It asks
+// [golang.org/x/net/publicsuffix], which allocates, so call it once and
+// only when needed: the built-in rules call it only for a domain that
+// could be a slip (one slip from a protected suffix, a near miss, a
+// protected domain with a label appended).
 func (c Candidate) Suffix() (suffix string, delegated bool) {
-	if c.suffixOf == c.Domain && c.suffixOf != "" {
-		return c.suffix, c.delegated
-	}
 	return suffixOf(c.Domain)
 }
 
@@ -428,12 +420,6 @@ func (g *Guard) judge(input string, a addrSpec) (Result, error) {
 		RawDomain:     strings.TrimSuffix(a.domain, "."),
 		Domain:        ascii,
 		UnicodeDomain: uni,
-	}
-	if _, trusted := g.Trusts(ascii); !trusted {
-		// Rules judge untrusted domains by their suffix: look it up once.
-		// Trusted domains (the clean path) never need it.
-		c.suffixOf = ascii
-		c.suffix, c.delegated = suffixOf(ascii)
 	}
 	for i := range g.rules {
 		fs := g.rules[i].Check(g, c)
