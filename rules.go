@@ -161,7 +161,7 @@ func suffixSlip(g *Guard, c Candidate) []Finding {
 	checked := false
 	for tail := range g.NearSuffixes(suffix) {
 		if !checked {
-			if _, ok := g.Trusts(c.Domain); ok || g.Legitimate(c.Domain) {
+			if g.Legitimate(c.Domain) { // trust was ruled out above
 				return nil
 			}
 			checked = true
@@ -205,10 +205,7 @@ func appendedLabel(g *Guard, c Candidate) []Finding {
 		return nil // before Suffix, which may allocate
 	}
 	suffix, delegated := c.Suffix()
-	clean := func() bool {
-		_, ok := g.Trusts(c.Domain)
-		return ok || g.Legitimate(c.Domain)
-	}
+	clean := func() bool { return g.Legitimate(c.Domain) } // trust was ruled out above
 	// Appended: a trusted head followed by nothing but suffix labels; the
 	// longest such head is the most specific.
 	for i := strings.LastIndexByte(c.Domain, '.'); i > 0 && i >= len(c.Domain)-len(suffix)-1; i = strings.LastIndexByte(c.Domain[:i], '.') {

@@ -52,20 +52,12 @@ Flags:
 `, defaultSetHelp())
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return false, err
-		}
-		return false, errUsage
-	}
-	g, err := pf.guard()
-	if err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return false, err
 	}
-	useColor, err := colorMode(*color, stdout)
+	g, useColor, err := pf.setup(*color, stdout, stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, "typoguard:", err)
-		return false, errUsage
+		return false, err
 	}
 	w := bufio.NewWriterSize(stdout, 64<<10)
 	if fs.NArg() > 0 {

@@ -768,11 +768,8 @@ Flags:
 `, strings.Join(templateFieldNames(), " "), defaultSetHelp())
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return errUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	usageErr := func(err error) error {
 		fmt.Fprintln(stderr, "typoguard: policy:", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -146,4 +147,31 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// parseFlags parses args, turning any error other than -help into
+// errUsage (the flag package has already explained it on stderr).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}
+
+// setup builds the Guard the protection flags describe and resolves the
+// -color mode for stdout.
+func (p *protectFlags) setup(color string, stdout, stderr io.Writer) (*typoguard.Guard, bool, error) {
+	g, err := p.guard()
+	if err != nil {
+		return nil, false, err
+	}
+	useColor, err := colorMode(color, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "typoguard:", err)
+		return nil, false, errUsage
+	}
+	return g, useColor, nil
 }

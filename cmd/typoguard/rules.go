@@ -12,11 +12,8 @@ import (
 func runRules(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return errUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	for _, r := range typoguard.DefaultRules() {
 		title, body, _ := strings.Cut(r.Doc, "\n")

@@ -64,25 +64,17 @@ Flags:
 `, defaultSetHelp())
 		flags.PrintDefaults()
 	}
-	if err := flags.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return false, err
-		}
-		return false, errUsage
+	if err := parseFlags(flags, args); err != nil {
+		return false, err
 	}
 	if flags.NArg() == 0 {
 		fmt.Fprintln(stderr, "typoguard scan: no PATH given (use - for standard input)")
 		flags.Usage()
 		return false, errUsage
 	}
-	g, err := pf.guard()
+	g, useColor, err := pf.setup(*color, stdout, stderr)
 	if err != nil {
 		return false, err
-	}
-	useColor, err := colorMode(*color, stdout)
-	if err != nil {
-		fmt.Fprintln(stderr, "typoguard:", err)
-		return false, errUsage
 	}
 	w := bufio.NewWriterSize(stdout, 64<<10)
 	s := &scanner{
