@@ -1,7 +1,6 @@
 package typoguard
 
 import (
-	"maps"
 	"math/bits"
 	"slices"
 	"strings"
@@ -55,7 +54,7 @@ func singleEdits(s string, f func(string)) {
 // within slipBudget (0.7) of a tail is one edit away from it, or one edit
 // away from the tail with one of its dots deleted: the candidates are
 // enumerated from each tail and kept when their cost is within budget.
-func (g *Guard) slipIndex() nameTable[[]string] {
+func (g *Guard) slipIndex() map[string][]string {
 	out := map[string][]string{}
 	limit := costOf(slipBudget)
 	for _, tail := range g.tails {
@@ -78,12 +77,10 @@ func (g *Guard) slipIndex() nameTable[[]string] {
 			}
 		}
 	}
-	names := slices.Sorted(maps.Keys(out))
-	vals := make([][]string, len(names))
-	for i, n := range names {
-		vals[i] = slices.Compact(slices.Sorted(slices.Values(out[n])))
+	for n, ts := range out {
+		out[n] = slices.Compact(slices.Sorted(slices.Values(ts)))
 	}
-	return newNameTable(names, vals)
+	return out
 }
 
 // plausibleSuffix reports whether s could be the public suffix of a

@@ -30,10 +30,10 @@ with a Cyrillic а, gmaıl.com with a dotless ı, аррӏе.com written wholly 
 Cyrillic, and their punycode forms (xn--gmil-63d.com). Each replaced
 character is named in the evidence.`,
 		Check: func(g *Guard, c Candidate) []Finding {
-			if isASCII(c.UnicodeDomain) {
-				return nil
+			if c.UnicodeDomain == c.Domain || isASCII(c.UnicodeDomain) {
+				return nil // the first test is quick when both are one string
 			}
-			if e, ok := g.Trusts(c.Domain); ok && !e.IsSuffix() || g.Legitimate(c.Domain) {
+			if e, ok := g.trusts(c); ok && !e.IsSuffix() || g.Legitimate(c.Domain) {
 				return nil
 			}
 			return lookalikeFindings(g, c)
@@ -117,13 +117,13 @@ full-width letters (ｇｍａｉｌ.com) or invisible characters (gm\u200bail.co
 — and that normalises to a protected domain: obfuscation is a signal in
 itself. Invisible characters warn; full-width forms are informational.`,
 		Check: func(g *Guard, c Candidate) []Finding {
-			if isASCII(c.RawDomain) {
+			if c.RawDomain == c.Domain || isASCII(c.RawDomain) {
 				return nil // IDNA changes only letter case in ASCII
 			}
 			if strings.EqualFold(c.RawDomain, c.UnicodeDomain) {
 				return nil
 			}
-			e, ok := g.Trusts(c.Domain)
+			e, ok := g.trusts(c)
 			if !ok {
 				return nil
 			}

@@ -139,15 +139,16 @@ func (g *Guard) checkHeaderValue(v string) []Result {
 func (g *Guard) checkMailAddress(m *mail.Address, repaired bool) Result {
 	input := readableAddress(m)
 	if repaired && strings.ContainsRune(m.Address, utf8.RuneError) {
-		r, _ := invalid(Result{Input: input}, wrap(ErrInvalidAddress, "invalid UTF-8", nil))
+		r := Result{Input: input}
+		invalid(&r, wrap(ErrInvalidAddress, "invalid UTF-8", nil))
 		return r
 	}
-	a, err := splitAddrSpec(m.Address)
-	if err != nil {
-		r, _ := invalid(Result{Input: input}, err)
-		return r
+	r := Result{Input: input}
+	if a, err := splitAddrSpec(m.Address); err != nil {
+		invalid(&r, err)
+	} else {
+		g.judge(&r, a)
 	}
-	r, _ := g.judge(input, a)
 	return r
 }
 

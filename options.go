@@ -149,7 +149,7 @@ func (c *config) build(protected []string) (*Guard, error) {
 			i = len(names)
 			at[name] = i
 			names = append(names, name)
-			infos = append(infos, nameInfo{domain: -1, suffix: -1, owner: -1, trust: -1})
+			infos = append(infos, nameInfo{domain: -1, suffix: -1, owner: -1, trust: -1, slips: -1})
 		}
 		return &infos[i]
 	}
@@ -171,6 +171,10 @@ func (c *config) build(protected []string) (*Guard, error) {
 		tails[ps] = true
 	}
 	g.tails = slices.Sorted(maps.Keys(tails))
+	for _, t := range g.tails {
+		c := t[len(t)-1]
+		g.tailEnds[c>>6] |= 1 << (c & 63)
+	}
 
 	if c.knowledge {
 		k := builtinKnowledge()
@@ -213,6 +217,13 @@ func (c *config) build(protected []string) (*Guard, error) {
 			}
 		}
 	}
+	// Suffixes one slip from a protected one: their lists are the answers
+	// of NearSuffixes.
+	slips := g.slipIndex()
+	for _, suffix := range slices.Sorted(maps.Keys(slips)) {
+		info(suffix).slips = int32(len(g.slips))
+		g.slips = append(g.slips, slips[suffix])
+	}
 	at = nil
 	g.names = newNameTable(names, infos)
 
@@ -238,7 +249,6 @@ func (c *config) build(protected []string) (*Guard, error) {
 		}
 		g.addNames(strings.TrimPrefix(n, "."), c.names[suffix])
 	}
-	g.slips = g.slipIndex()
 	g.near = g.newNearIndex()
 	return g, nil
 }

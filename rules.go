@@ -59,10 +59,10 @@ Flags a domain a few likely slips away from a protected domain (gmial.com
 for gmail.com, us.army.ml for us.army.mil), weighing each edit by how often
 people make it; short names allow only the cheapest slips.`,
 		Check: func(g *Guard, c Candidate) []Finding {
-			if _, ok := g.Trusts(c.Domain); ok || g.Legitimate(c.Domain) {
+			if _, ok := g.trusts(c); ok {
 				return nil
 			}
-			ms := g.Nearest(c.Domain)
+			ms := g.nearest(c.Domain, true)
 			if len(ms) == 0 {
 				return nil
 			}
@@ -84,7 +84,7 @@ Every domain under a protected suffix (.mil) is trusted, except one that
 is a near miss of an explicitly protected domain (amry.mil for army.mil):
 it probably bounces rather than leaks, so it warns.`,
 		Check: func(g *Guard, c Candidate) []Finding {
-			e, ok := g.Trusts(c.Domain)
+			e, ok := g.trusts(c)
 			if !ok || !e.IsSuffix() || g.Legitimate(c.Domain) {
 				return nil
 			}
@@ -149,7 +149,7 @@ under the intended suffix.`,
 
 // suffixSlip is the check of SuffixSlip.
 func suffixSlip(g *Guard, c Candidate) []Finding {
-	if _, ok := g.Trusts(c.Domain); ok || !nearSomeSuffix(g, c.Domain) {
+	if _, ok := g.trusts(c); ok || !nearSomeSuffix(g, c) {
 		return nil // before Suffix, which may allocate
 	}
 	suffix, delegated := c.Suffix()
@@ -201,7 +201,7 @@ domains under .ml and .co) or with a dot left out (gmailcom).`,
 
 // appendedLabel is the check of AppendedLabel.
 func appendedLabel(g *Guard, c Candidate) []Finding {
-	if _, ok := g.Trusts(c.Domain); ok || !appendedShape(g, c.Domain) {
+	if _, ok := g.trusts(c); ok || !appendedShape(g, c.Domain) {
 		return nil // before Suffix, which may allocate
 	}
 	suffix, delegated := c.Suffix()
@@ -262,19 +262,14 @@ func appendedLabel(g *Guard, c Candidate) []Finding {
 }
 
 // nearSomeSuffix reports whether a protected suffix is one slip from a
-// label-suffix of domain ("ml" or "army.ml" for army.ml): otherwise its
-// public suffix, one of them, has no slip to look for.
-func nearSomeSuffix(g *Guard, domain string) bool {
-	for d := domain; ; {
-		for range g.NearSuffixes(d) {
-			return true
-		}
-		dot := strings.IndexByte(d, '.')
-		if dot < 0 {
-			return false
-		}
-		d = d[dot+1:]
+// label-suffix of the domain ("ml" or "army.ml" for army.ml): otherwise
+// its public suffix, one of them, has no slip to look for.
+func nearSomeSuffix(g *Guard, c Candidate) bool {
+	if c.guard == g {
+		return c.nearSuffix
 	}
+	_, near := g.scan(c.Domain)
+	return near
 }
 
 // appendedShape reports whether domain could be a protected domain with
@@ -291,7 +286,10 @@ func appendedShape(g *Guard, domain string) bool {
 			break
 		}
 	}
-	for tail := range g.Suffixes() {
+	if c := last[len(last)-1]; g.tailEnds[c>>6]&(1<<(c&63)) == 0 {
+		return false // no tail ends as last does
+	}
+	for _, tail := range g.tails {
 		if tail[len(tail)-1] != last[len(last)-1] {
 			continue // most tails, at once
 		}
@@ -353,13 +351,21 @@ type Match struct {
 // letter other than by doubling it or by a look-alike. Identical labels
 // are not a match. Nearest looks the candidates up in an index built by
 // [New]: its cost hardly depends on the number of protected domains.
-func (g *Guard) Nearest(domain string) []Match {
+func (g *Guard) Nearest(domain string) []Match { return g.nearest(domain, false) }
+
+// nearest is Nearest, or nothing for a known-legitimate domain when
+// unlessLegitimate is set: that is looked up only once the index has
+// candidates, as few domains have any.
+func (g *Guard) nearest(domain string, unlessLegitimate bool) []Match {
 	if g.linear {
+		if unlessLegitimate && g.Legitimate(domain) {
+			return nil
+		}
 		return g.nearestLinear(domain)
 	}
 	var buf [16]int32
 	cands := g.near.candidates(domain, buf[:0])
-	if len(cands) == 0 {
+	if len(cands) == 0 || unlessLegitimate && g.Legitimate(domain) {
 		return nil
 	}
 	var out []Match
@@ -492,11 +498,11 @@ func (g *Guard) Suffixes() iter.Seq[string] {
 // from ".mil". They are precomputed by [New].
 func (g *Guard) NearSuffixes(suffix string) iter.Seq[string] {
 	return func(yield func(string) bool) {
-		ts, ok := g.slips.lookup(suffix, hashName(suffix))
-		if !ok {
+		info, ok := g.names.lookup(suffix, hashName(suffix))
+		if !ok || info.slips < 0 {
 			return
 		}
-		for _, t := range *ts {
+		for _, t := range g.slips[info.slips] {
 			if !yield(t) {
 				return
 			}

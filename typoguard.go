@@ -28,7 +28,8 @@ type Guard struct {
 	// suffix without its dot), known-legitimate and same-owner domains.
 	names     nameTable[nameInfo]
 	tails     []string            // distinct public suffixes of entries, sorted
-	slips     nameTable[[]string] // suffix -> tails within the slip budget of it, sorted
+	tailEnds  [4]uint64           // bit c is set when a tail ends with byte c
+	slips     [][]string          // lists of tails within the slip budget of a suffix, sorted (nameInfo.slips)
 	near      nearIndex           // candidate protected domains of a near miss
 	linear    bool                // tests only: Nearest scans every entry, ignoring near
 	known     map[string]map[string]struct{}
@@ -48,6 +49,9 @@ type nameInfo struct {
 	// domain, else the first protected domain of its owner group; or -1.
 	trust int32
 	legit bool // a known-legitimate domain
+	// slips is the index in Guard.slips of the protected suffixes one
+	// slip from this name, taken as a suffix; or -1.
+	slips int32
 }
 
 // Entry is one protected entry: a domain, which trusts itself and its
@@ -200,6 +204,13 @@ type Candidate struct {
 	RawDomain     string // domain as written, without a trailing root dot
 	Domain        string // ASCII (A-label), lower-case
 	UnicodeDomain string // Unicode (U-label) form of Domain
+
+	// The Guard that made the candidate looks it up once for every rule:
+	// the index of the entry trusting it (or -1), and whether a protected
+	// suffix is one slip from one of its label-suffixes.
+	guard      *Guard
+	trust      int32
+	nearSuffix bool
 }
 
 // Suffix returns the public suffix of the domain per the Public Suffix
@@ -274,14 +285,15 @@ func MustNew(protected []string, opts ...Option) *Guard {
 // finding in the Result. The error, an [*Error], reports input that could
 // not be processed; the Result then has the Invalid verdict. Addresses
 // with a domain literal ("postmaster@[192.0.2.1]") are valid and OK.
-func (g *Guard) Check(address string) (Result, error) {
+func (g *Guard) Check(address string) (r Result, err error) {
+	// r is filled in place: a Result is too large to copy for free.
+	r.Input = address
 	a, err := parseAddress(address)
-	if err != nil {
-		r, e := invalid(Result{Input: address}, err)
-		g.repair(&r)
-		return r, e
+	if err == nil {
+		err = g.judge(&r, a)
+	} else {
+		err = invalid(&r, err)
 	}
-	r, err := g.judge(address, a)
 	if err != nil {
 		g.repair(&r)
 	}
@@ -316,8 +328,8 @@ func (g *Guard) repair(r *Result) {
 	if err != nil {
 		return
 	}
-	fr, err := g.judge(r.Input, a)
-	if err != nil {
+	fr := Result{Input: r.Input}
+	if err := g.judge(&fr, a); err != nil {
 		return
 	}
 	target, domain := "", fr.Domain
@@ -371,8 +383,8 @@ func (g *Guard) CheckList(list string) ([]Result, error) {
 				errs = append(errs, e)
 				continue
 			}
-			r, err := g.judge(input, a)
-			if err != nil {
+			r := Result{Input: input}
+			if err := g.judge(&r, a); err != nil {
 				errs = append(errs, err)
 			}
 			results = append(results, r)
@@ -389,16 +401,17 @@ func (g *Guard) CheckList(list string) ([]Result, error) {
 	return results, errors.Join(errs...)
 }
 
-// judge normalises a parsed address and runs the rules.
-func (g *Guard) judge(input string, a addrSpec) (Result, error) {
-	r := Result{Input: input, Local: a.local}
+// judge normalises a parsed address and runs the rules, filling r, which
+// holds the input.
+func (g *Guard) judge(r *Result, a addrSpec) error {
+	r.Local = a.local
 	if strings.HasPrefix(a.domain, "[") {
 		// A domain literal names a host, not a domain: nothing to compare.
 		if len(a.local)+1+len(a.domain) > maxAddressLen {
 			return invalid(r, wrap(ErrTooLong, "address longer than 254 octets", nil))
 		}
 		r.Domain, r.UnicodeDomain = a.domain, a.domain
-		return r, nil
+		return nil
 	}
 	ascii, uni, err := normalizeDomain(a.domain)
 	if err != nil {
@@ -415,12 +428,7 @@ func (g *Guard) judge(input string, a addrSpec) (Result, error) {
 	case local+1+len(ascii) > maxAddressLen:
 		return invalid(r, wrap(ErrTooLong, "address longer than 254 octets", nil))
 	}
-	c := Candidate{
-		Local:         a.local,
-		RawDomain:     strings.TrimSuffix(a.domain, "."),
-		Domain:        ascii,
-		UnicodeDomain: uni,
-	}
+	c := g.candidate(a, ascii, uni)
 	for i := range g.rules {
 		fs := g.rules[i].Check(g, c)
 		if len(fs) == 0 {
@@ -435,17 +443,31 @@ func (g *Guard) judge(input string, a addrSpec) (Result, error) {
 	}
 	if len(r.Findings) == 0 {
 		r.Findings = nil
-		return r, nil
+		return nil
 	}
-	g.settle(&r)
-	return r, nil
+	g.settle(r)
+	return nil
+}
+
+// candidate returns what the rules see of a parsed address with the
+// normalised forms of its domain, with the Guard's lookups done once.
+func (g *Guard) candidate(a addrSpec, ascii, uni string) Candidate {
+	c := Candidate{
+		Local:         a.local,
+		RawDomain:     strings.TrimSuffix(a.domain, "."),
+		Domain:        ascii,
+		UnicodeDomain: uni,
+		guard:         g,
+	}
+	c.trust, c.nearSuffix = g.scan(ascii)
+	return c
 }
 
 // invalid marks r as Invalid because of err.
-func invalid(r Result, err error) (Result, error) {
+func invalid(r *Result, err error) error {
 	e := newError("check", r.Input, err)
 	r.Verdict, r.Err = Invalid, e
-	return r, e
+	return e
 }
 
 // settle fills the Guard's part of each finding, drops duplicates (same
@@ -537,6 +559,28 @@ func (g *Guard) Entries() []Entry { return slices.Clone(g.entries) }
 // domain (or, with built-in knowledge, shares an owner with one), or it
 // lies under a protected suffix. A protected domain wins over a suffix.
 func (g *Guard) Trusts(domain string) (Entry, bool) {
+	if i, _ := g.scan(domain); i >= 0 {
+		return g.entries[i], true
+	}
+	return Entry{}, false
+}
+
+// trusts is [Guard.Trusts] of c.Domain, looked up once per check.
+func (g *Guard) trusts(c Candidate) (Entry, bool) {
+	i := c.trust
+	if c.guard != g {
+		i, _ = g.scan(c.Domain)
+	}
+	if i < 0 {
+		return Entry{}, false
+	}
+	return g.entries[i], true
+}
+
+// scan looks each label-suffix of a normalised ASCII domain up once: it
+// returns the index of the entry trusting the domain, or -1, and whether
+// a protected suffix is one slip from one of the label-suffixes.
+func (g *Guard) scan(domain string) (trust int32, nearSuffix bool) {
 	// One scan from the right looks up "mil", "army.mil", "us.army.mil":
 	// the longest name wins, as it is the most specific.
 	trust, suffix := int32(-1), int32(-1)
@@ -556,14 +600,12 @@ func (g *Guard) Trusts(domain string) (Entry, bool) {
 		if info.suffix >= 0 && i > 0 {
 			suffix = info.suffix
 		}
+		nearSuffix = nearSuffix || info.slips >= 0
 	}
-	switch {
-	case trust >= 0:
-		return g.entries[trust], true
-	case suffix >= 0:
-		return g.entries[suffix], true
+	if trust < 0 {
+		trust = suffix
 	}
-	return Entry{}, false
+	return trust, nearSuffix
 }
 
 // Legitimate reports whether a normalised ASCII domain, or its
