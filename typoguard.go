@@ -27,11 +27,11 @@ type Guard struct {
 	// names indexes every name the Guard knows: protected entries (a
 	// suffix without its dot), known-legitimate and same-owner domains.
 	names     nameTable[nameInfo]
-	tails     []string            // distinct public suffixes of entries, sorted
-	tailEnds  [4]uint64           // bit c is set when a tail ends with byte c
-	slips     [][]string          // lists of tails within the slip budget of a suffix, sorted (nameInfo.slips)
-	near      nearIndex           // candidate protected domains of a near miss
-	linear    bool                // tests only: Nearest scans every entry, ignoring near
+	tails     []string   // distinct public suffixes of entries, sorted
+	tailEnds  [4]uint64  // bit c is set when a tail ends with byte c
+	slips     [][]string // lists of tails within the slip budget of a suffix, sorted (nameInfo.slips)
+	near      nearIndex  // candidate protected domains of a near miss
+	linear    bool       // tests only: Nearest scans every entry, ignoring near
 	known     map[string]map[string]struct{}
 	rules     []Rule
 	model     *costModel
