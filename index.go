@@ -211,6 +211,11 @@ type nearIndex struct {
 	// useful[n] says a tail of n characters can be within the edit cap
 	// of some protected domain.
 	useful [maxDomainLen + 1]bool
+	// heads has bit headBit(n, c0, c1) set for every key: the length of
+	// its variant and the variant's first two characters (0 past the
+	// end). A query's variants with one deletion past their second
+	// character all share one head, so one test spares most probes.
+	heads []uint64
 	// anyFrom is the shortest tail that may need two deletions, one of a
 	// doubled letter and one anywhere (a budget of 1.3); doubledFrom the
 	// shortest that may need two deletions of doubled letters (a budget of
@@ -279,7 +284,13 @@ func entryKeyCount(w string, cap int) int {
 // with an edit cap of cap: see the comment above.
 func entryKeys(w string, cap int, f func(uint64)) {
 	var ph [maxDomainLen + 3]uint64
-	deletionKeys(w, ph[:], cap, f)
+	entryVariants(w, cap, func(s string, dels int) { deletionKeys(s, ph[:], dels, f) })
+}
+
+// entryVariants calls f with each string w is indexed as (w, and w with
+// look-alikes replaced) and the deletions its keys may have.
+func entryVariants(w string, cap int, f func(s string, dels int)) {
+	f(w, cap)
 	if cap < 1 {
 		return
 	}
@@ -291,16 +302,64 @@ func entryKeys(w string, cap int, f func(uint64)) {
 	swaps := buf[:0]
 	lookalikeSpans(w, func(i, width int, with string) { swaps = append(swaps, swap{i, width, with}) })
 	for x, a := range swaps {
-		w1 := w[:a.i] + a.with + w[a.i+a.width:]
-		deletionKeys(w1, ph[:], cap-1, f)
+		f(w[:a.i]+a.with+w[a.i+a.width:], cap-1)
 		if cap < 2 {
 			continue
 		}
 		for _, b := range swaps[x+1:] {
 			if b.i >= a.i+a.width { // not overlapping
-				deletionKeys(w[:a.i]+a.with+w[a.i+a.width:b.i]+b.with+w[b.i+b.width:], ph[:], 0, f)
+				f(w[:a.i]+a.with+w[a.i+a.width:b.i]+b.with+w[b.i+b.width:], 0)
 			}
 		}
+	}
+}
+
+// headBits is the size of nearIndex.heads, in bits.
+const headBits = 16
+
+// headBit is the bit of nearIndex.heads for variants of n characters
+// beginning with c0 and c1 (folded; 0 for none).
+func headBit(n int, c0, c1 byte) uint32 {
+	return (uint32(n)<<16 | uint32(c0)<<8 | uint32(c1)) * 0x9e3779b1 >> (32 - headBits)
+}
+
+// deletionHeads calls f with the length and first two characters (folded,
+// 0 past the end) of each variant of s with up to dels deletions, as
+// deletionKeys makes them, each head once or more.
+func deletionHeads(s string, dels int, f func(n int, c0, c1 byte)) {
+	n := len(s)
+	at := func(i int) byte {
+		if i < n {
+			return fold(s[i])
+		}
+		return 0
+	}
+	s0, s1, s2, s3 := at(0), at(1), at(2), at(3)
+	f(n, s0, s1)
+	if dels < 1 || n < 1 {
+		return
+	}
+	// One deletion, at 0, at 1, or further on.
+	f(n-1, s1, s2)
+	if n >= 2 {
+		f(n-1, s0, s2)
+	}
+	if n >= 3 {
+		f(n-1, s0, s1)
+	}
+	if dels < 2 || n < 2 {
+		return
+	}
+	// Two deletions p < q: {0,1}, {0,2}, {0,3+}, {1,2}, {1,3+}, {2+,3+}.
+	f(n-2, s2, s3)
+	if n >= 3 {
+		f(n-2, s1, s3)
+		f(n-2, s0, s3)
+	}
+	if n >= 4 {
+		f(n-2, s1, s2)
+		f(n-2, s0, s2)
+		f(n-2, s0, s1)
 	}
 }
 
@@ -331,6 +390,18 @@ func (g *Guard) newNearIndex() nearIndex {
 				ix.doubledFrom = n + 2
 			}
 		}
+	}
+	ix.heads = make([]uint64, 1<<headBits/64)
+	for i, e := range g.entries {
+		if e.IsSuffix() {
+			continue
+		}
+		entryVariants(e.Name, int(g.caps[i]), func(s string, dels int) {
+			deletionHeads(s, dels, func(n int, c0, c1 byte) {
+				b := headBit(n, c0, c1)
+				ix.heads[b/64] |= 1 << (b % 64)
+			})
+		})
 	}
 	// About eight items a bucket. The keys are made in batches, ordered
 	// by partitionKeys, then counted or placed in a tight loop.
@@ -425,6 +496,13 @@ func (ix *nearIndex) item(key uint64, entry uint32) uint32 {
 	return uint32(key)<<ix.idBits | entry
 }
 
+// hasHead reports whether some key is of a variant of n characters
+// beginning with c0 and c1.
+func (ix *nearIndex) hasHead(n int, c0, c1 byte) bool {
+	b := headBit(n, c0, c1)
+	return ix.heads[b/64]&(1<<(b%64)) != 0
+}
+
 // lookup adds to cands the entries indexed under key.
 func (ix *nearIndex) lookup(key uint64, cands []int32) []int32 {
 	b := key>>ix.shift + 1
@@ -476,10 +554,27 @@ func (ix *nearIndex) candidates(domain string, cands []int32) []int32 {
 		// The tail domain[a:]: as it is, then less one character; the
 		// hash of the tail less character p is
 		// (ph[p]-ph[p+1])*B^(end-1-p) + (ph[end] - ph[a]*B^(end-1-a)).
-		whole := span(ph, a, end)
-		cands = ix.lookup(variantKey(whole, n), cands)
+		// The heads of the tail, and of its variants less one character:
+		// the first, the second, or one further on.
+		t0, t1, t2 := fold(domain[a]), byte(0), byte(0)
+		if n > 1 {
+			t1 = fold(domain[a+1])
+		}
+		if n > 2 {
+			t2 = fold(domain[a+2])
+		}
+		if ix.hasHead(n, t0, t1) {
+			cands = ix.lookup(variantKey(span(ph, a, end), n), cands)
+		}
 		rest := ph[end] - ph[a]*hashPow[n-1]
-		for p := a; p < end; p++ {
+		last := end
+		if !ix.hasHead(n-1, t0, t1) {
+			last = min(end, a+2) // no key for a deletion further on
+		}
+		for p := a; p < last; p++ {
+			if p == a && !ix.hasHead(n-1, t1, t2) || p == a+1 && !ix.hasHead(n-1, t0, t2) {
+				continue
+			}
 			cands = ix.lookup(variantKey((ph[p]-ph[p+1])*hashPow[end-1-p]+rest, n-1), cands)
 		}
 		// Less two characters, one of them a doubled letter.

@@ -417,3 +417,31 @@ func TestNameTable(t *testing.T) {
 		}
 	}
 }
+
+// TestDeletionHeads checks the heads deletionHeads lists against every
+// variant deletionKeys hashes: each variant's head must be among them.
+func TestDeletionHeads(t *testing.T) {
+	for _, s := range []string{"", "a", "ab", "abc", "abcd", "gmail.com", "0ll1.com", "aab", "rnw.io"} {
+		for dels := 0; dels <= 2; dels++ {
+			heads := map[[3]int]bool{}
+			deletionHeads(s, dels, func(n int, c0, c1 byte) { heads[[3]int{n, int(c0), int(c1)}] = true })
+			headOf := func(v string) [3]int {
+				h := [3]int{len(v), 0, 0}
+				for i := 0; i < len(v) && i < 2; i++ {
+					h[1+i] = int(fold(v[i]))
+				}
+				return h
+			}
+			want := map[[3]int]bool{headOf(s): true}
+			for p := range len(s) {
+				if dels >= 1 {
+					want[headOf(s[:p]+s[p+1:])] = true
+				}
+				for q := p + 1; q < len(s) && dels >= 2; q++ {
+					want[headOf(s[:p]+s[p+1:q]+s[q+1:])] = true
+				}
+			}
+			assert.Equal(t, want, heads, "%q with %d deletions", s, dels)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package typoguard
 
 import (
+	"golang.org/x/net/publicsuffix"
+
 	"fmt"
 	"maps"
 	"math"
@@ -223,6 +225,16 @@ func (c *config) build(protected []string) (*Guard, error) {
 	for _, suffix := range slices.Sorted(maps.Keys(slips)) {
 		info(suffix).slips = int32(len(g.slips))
 		g.slips = append(g.slips, slips[suffix])
+	}
+	// The ICANN top-level domains among those of the tails and of the
+	// suffixes one slip from them: suffixOf says delegated for every
+	// domain under each. ("x." stands for any label: a TLD with only
+	// wildcard rules, such as bd, is not a public suffix by itself.)
+	for _, t := range slices.Concat(g.tails, slices.Collect(maps.Keys(slips))) {
+		tld := t[strings.LastIndexByte(t, '.')+1:]
+		if _, icann := publicsuffix.PublicSuffix("x." + tld); icann {
+			info(tld).delegatedTLD = true
+		}
 	}
 	at = nil
 	g.names = newNameTable(names, infos)

@@ -16,10 +16,11 @@ import (
 //
 // Check is called concurrently from every goroutine that uses the Guard,
 // so it must be safe for concurrent use; it must not keep or modify c. It
-// returns nil for a clean address (so the clean path allocates nothing).
-// Findings need Target, Domain (the domain probably meant; empty when the
-// rule has no correction), Score and Message; the Guard fills Rule,
-// Suggestion and Severity.
+// returns nil for a clean address (so the clean path allocates nothing),
+// and otherwise a new slice, which becomes the Guard's. Findings need
+// Target, Domain (the domain probably meant; empty when the rule has no
+// correction), Score and Message; the Guard fills Severity, and Rule and
+// Suggestion where they are empty.
 type Rule struct {
 	Name  string // stable kebab-case identifier, copied into findings
 	Doc   string // documentation; the first line is a title
@@ -62,12 +63,12 @@ people make it; short names allow only the cheapest slips.`,
 			if _, ok := g.trusts(c); ok {
 				return nil
 			}
-			ms := g.nearest(c.Domain, true)
+			var buf [4]Match // the matches, on the stack
+			ms := g.nearest(c.Domain, true, buf[:0])
 			if len(ms) == 0 {
 				return nil
 			}
-			_, delegated := c.Suffix()
-			return nearFindings(g, c, ms, delegated)
+			return nearFindings(g, c, ms, g.delivers(c))
 		},
 	}
 }
@@ -88,7 +89,8 @@ it probably bounces rather than leaks, so it warns.`,
 			if !ok || !e.IsSuffix() || g.Legitimate(c.Domain) {
 				return nil
 			}
-			return nearFindings(g, c, g.Nearest(c.Domain), false)
+			var buf [4]Match
+			return nearFindings(g, c, g.nearest(c.Domain, false, buf[:0]), false)
 		},
 	}
 }
@@ -268,7 +270,7 @@ func nearSomeSuffix(g *Guard, c Candidate) bool {
 	if c.guard == g {
 		return c.nearSuffix
 	}
-	_, near := g.scan(c.Domain)
+	_, near, _ := g.scan(c.Domain)
 	return near
 }
 
@@ -351,38 +353,39 @@ type Match struct {
 // letter other than by doubling it or by a look-alike. Identical labels
 // are not a match. Nearest looks the candidates up in an index built by
 // [New]: its cost hardly depends on the number of protected domains.
-func (g *Guard) Nearest(domain string) []Match { return g.nearest(domain, false) }
+func (g *Guard) Nearest(domain string) []Match { return g.nearest(domain, false, nil) }
 
-// nearest is Nearest, or nothing for a known-legitimate domain when
-// unlessLegitimate is set: that is looked up only once the index has
-// candidates, as few domains have any.
-func (g *Guard) nearest(domain string, unlessLegitimate bool) []Match {
+// nearest is Nearest appending to out, or nothing for a known-legitimate
+// domain when unlessLegitimate is set: that is looked up only once the
+// index has candidates, as few domains have any.
+func (g *Guard) nearest(domain string, unlessLegitimate bool, out []Match) []Match {
 	if g.linear {
 		if unlessLegitimate && g.Legitimate(domain) {
 			return nil
 		}
-		return g.nearestLinear(domain)
+		return g.nearestLinear(domain, out)
 	}
 	var buf [16]int32
 	cands := g.near.candidates(domain, buf[:0])
 	if len(cands) == 0 || unlessLegitimate && g.Legitimate(domain) {
 		return nil
 	}
-	var out []Match
 	labels := strings.Count(domain, ".") + 1
 	for _, i := range cands {
 		if m, ok := g.nearEntry(int(i), domain, labels); ok {
 			out = append(out, m)
 		}
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	sortMatches(out)
 	return out
 }
 
-// nearestLinear is Nearest by a scan of every protected domain: the
-// oracle the index is tested against.
-func (g *Guard) nearestLinear(domain string) []Match {
-	var out []Match
+// nearestLinear is Nearest by a scan of every protected domain, appending
+// to out: the oracle the index is tested against.
+func (g *Guard) nearestLinear(domain string, out []Match) []Match {
 	labels := strings.Count(domain, ".") + 1
 	for i, e := range g.entries {
 		if e.IsSuffix() {
@@ -391,6 +394,9 @@ func (g *Guard) nearestLinear(domain string) []Match {
 		if m, ok := g.nearEntry(i, domain, labels); ok {
 			out = append(out, m)
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	sortMatches(out)
 	return out

@@ -52,6 +52,9 @@ type nameInfo struct {
 	// slips is the index in Guard.slips of the protected suffixes one
 	// slip from this name, taken as a suffix; or -1.
 	slips int32
+	// delegatedTLD: this name, taken as a top-level domain, is delegated
+	// (per the public suffix list), so every domain under it is.
+	delegatedTLD bool
 }
 
 // Entry is one protected entry: a domain, which trusts itself and its
@@ -211,6 +214,7 @@ type Candidate struct {
 	guard      *Guard
 	trust      int32
 	nearSuffix bool
+	delegated  bool // known delegated from its TLD; else ask Suffix
 }
 
 // Suffix returns the public suffix of the domain per the Public Suffix
@@ -439,7 +443,11 @@ func (g *Guard) judge(r *Result, a addrSpec) error {
 				fs[j].Rule = g.rules[i].Name
 			}
 		}
-		r.Findings = append(r.Findings, fs...)
+		if r.Findings == nil {
+			r.Findings = fs // new, and now the Guard's (see Rule)
+		} else {
+			r.Findings = append(r.Findings, fs...)
+		}
 	}
 	if len(r.Findings) == 0 {
 		r.Findings = nil
@@ -459,7 +467,7 @@ func (g *Guard) candidate(a addrSpec, ascii, uni string) Candidate {
 		UnicodeDomain: uni,
 		guard:         g,
 	}
-	c.trust, c.nearSuffix = g.scan(ascii)
+	c.trust, c.nearSuffix, c.delegated = g.scan(ascii)
 	return c
 }
 
@@ -559,7 +567,7 @@ func (g *Guard) Entries() []Entry { return slices.Clone(g.entries) }
 // domain (or, with built-in knowledge, shares an owner with one), or it
 // lies under a protected suffix. A protected domain wins over a suffix.
 func (g *Guard) Trusts(domain string) (Entry, bool) {
-	if i, _ := g.scan(domain); i >= 0 {
+	if i, _, _ := g.scan(domain); i >= 0 {
 		return g.entries[i], true
 	}
 	return Entry{}, false
@@ -569,7 +577,7 @@ func (g *Guard) Trusts(domain string) (Entry, bool) {
 func (g *Guard) trusts(c Candidate) (Entry, bool) {
 	i := c.trust
 	if c.guard != g {
-		i, _ = g.scan(c.Domain)
+		i, _, _ = g.scan(c.Domain)
 	}
 	if i < 0 {
 		return Entry{}, false
@@ -578,19 +586,23 @@ func (g *Guard) trusts(c Candidate) (Entry, bool) {
 }
 
 // scan looks each label-suffix of a normalised ASCII domain up once: it
-// returns the index of the entry trusting the domain, or -1, and whether
-// a protected suffix is one slip from one of the label-suffixes.
-func (g *Guard) scan(domain string) (trust int32, nearSuffix bool) {
+// returns the index of the entry trusting the domain, or -1, whether a
+// protected suffix is one slip from one of the label-suffixes, and whether
+// the domain is known to be delegated from its top-level domain (false
+// when unknown).
+func (g *Guard) scan(domain string) (trust int32, nearSuffix, delegated bool) {
 	// One scan from the right looks up "mil", "army.mil", "us.army.mil":
 	// the longest name wins, as it is the most specific.
 	trust, suffix := int32(-1), int32(-1)
-	h := nameSeed
+	h, tld := nameSeed, true
 	for i := len(domain) - 1; i >= 0; i-- {
 		h = hashByte(h, domain[i])
 		if i > 0 && domain[i-1] != '.' {
 			continue
 		}
 		info, ok := g.names.lookup(domain[i:], h)
+		first := tld // the top-level domain, the first name looked up
+		tld = false
 		if !ok {
 			continue
 		}
@@ -601,11 +613,23 @@ func (g *Guard) scan(domain string) (trust int32, nearSuffix bool) {
 			suffix = info.suffix
 		}
 		nearSuffix = nearSuffix || info.slips >= 0
+		delegated = delegated || first && i > 0 && info.delegatedTLD
 	}
 	if trust < 0 {
 		trust = suffix
 	}
-	return trust, nearSuffix
+	return trust, nearSuffix, delegated
+}
+
+// delivers reports whether the top-level domain of c is delegated, so that
+// mail to it is delivered to someone: the second answer of
+// [Candidate.Suffix], without its lookup for the TLDs the Guard knows.
+func (g *Guard) delivers(c Candidate) bool {
+	if c.guard == g && c.delegated {
+		return true
+	}
+	_, delegated := c.Suffix()
+	return delegated
 }
 
 // Legitimate reports whether a normalised ASCII domain, or its
