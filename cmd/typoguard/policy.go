@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -316,6 +317,7 @@ func (s *policyServer) serveConn(cs *connSet, c net.Conn) {
 		}
 	}()
 	br := bufio.NewReaderSize(c, s.maxLine+len("\r\n"))
+	var out []byte // the reply being written
 	for {
 		if !cs.waitIdle(pc, s.idleTimeout) {
 			return
@@ -331,7 +333,7 @@ func (s *policyServer) serveConn(cs *connSet, c net.Conn) {
 			if errors.Is(err, errLineTooLong) || errors.Is(err, errTooManyAttrs) {
 				s.log.Warn("policy: bad request, answered the fail action and closed the connection",
 					"error", err.Error(), "remote", c.RemoteAddr().String(), "action", s.fail)
-				if s.reply(c, s.fail) == nil {
+				if s.reply(c, &out, s.fail) == nil {
 					lingerClose(c)
 				}
 			}
@@ -339,7 +341,7 @@ func (s *policyServer) serveConn(cs *connSet, c net.Conn) {
 			// nobody waits for an answer.
 			return
 		}
-		if err := s.reply(c, s.decide(&req)); err != nil {
+		if err := s.reply(c, &out, s.decide(&req)); err != nil {
 			return
 		}
 		if cs.isClosing(pc) {
@@ -395,10 +397,12 @@ func (s *policyServer) readRequest(br *bufio.Reader) (policyRequest, error) {
 	}
 }
 
-// reply writes one action line and the empty line that ends a reply.
-func (s *policyServer) reply(c net.Conn, action string) error {
+// reply writes one action line and the empty line that ends a reply, in
+// one write, formatted in the connection's buffer out.
+func (s *policyServer) reply(c net.Conn, out *[]byte, action string) error {
 	c.SetWriteDeadline(time.Now().Add(s.idleTimeout))
-	_, err := io.WriteString(c, "action="+action+"\n\n")
+	*out = append(append(append((*out)[:0], "action="...), action...), "\n\n"...)
+	_, err := c.Write(*out)
 	return err
 }
 
@@ -437,18 +441,23 @@ func (s *policyServer) decide(req *policyRequest) string {
 	case typoguard.Warn:
 		action = s.warn.render(j)
 	}
-	attrs := []any{
-		"recipient", req.recipient,
-		"verdict", j.verdict.String(),
-		"rule", j.rule,
-		"suggestion", j.suggestion,
-		"client_address", req.client,
+	if s.log.Enabled(context.Background(), slog.LevelInfo) {
+		// Attrs, not key-value pairs: nothing is boxed.
+		attrs := [...]slog.Attr{
+			slog.String("recipient", req.recipient),
+			slog.String("verdict", j.verdict.String()),
+			slog.String("rule", j.rule),
+			slog.String("suggestion", j.suggestion),
+			slog.String("client_address", req.client),
+			slog.String("queue_id", req.queueID),
+			slog.String("action", action),
+		}
+		list := attrs[:]
+		if req.queueID == "" {
+			list = slices.Delete(list, 5, 6)
+		}
+		s.log.LogAttrs(context.Background(), slog.LevelInfo, "decision", list...)
 	}
-	if req.queueID != "" {
-		attrs = append(attrs, "queue_id", req.queueID)
-	}
-	attrs = append(attrs, "action", action)
-	s.log.Info("decision", attrs...)
 	return action
 }
 
