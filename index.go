@@ -223,9 +223,16 @@ type nearIndex struct {
 	anyFrom, doubledFrom int
 }
 
-// lookalikeSpans calls f for each place in w a two-for-one look-alike can
+// lookalikeSwap is a place in a name where a two-for-one look-alike can
 // be replaced: the span [i, i+width) and what replaces it.
-func lookalikeSpans(w string, f func(i, width int, with string)) {
+type lookalikeSwap struct {
+	i, width int
+	with     string
+}
+
+// lookalikeSwaps appends to swaps each place in w a two-for-one look-alike
+// can be replaced, in order.
+func lookalikeSwaps(w string, swaps []lookalikeSwap) []lookalikeSwap {
 	for i := 0; i < len(w); i++ {
 		switch w[i] {
 		case 'm', 'w', 'd', 'r', 'v', 'c':
@@ -234,13 +241,14 @@ func lookalikeSpans(w string, f func(i, width int, with string)) {
 		}
 		for _, p := range lookalikePairs {
 			if w[i] == p.one {
-				f(i, 1, p.two)
+				swaps = append(swaps, lookalikeSwap{i, 1, p.two})
 			}
 			if w[i] == p.two[0] && i+1 < len(w) && w[i+1] == p.two[1] {
-				f(i, 2, p.one1)
+				swaps = append(swaps, lookalikeSwap{i, 2, p.one1})
 			}
 		}
 	}
+	return swaps
 }
 
 // variantCount is the number of variants with up to dels deletions of a
@@ -262,12 +270,10 @@ func entryKeyCount(w string, cap int) int {
 	if cap < 1 {
 		return total
 	}
-	type swap struct{ i, width, with int }
-	var buf [16]swap
-	swaps := buf[:0]
-	lookalikeSpans(w, func(i, width int, with string) { swaps = append(swaps, swap{i, width, len(with)}) })
+	var buf [16]lookalikeSwap
+	swaps := lookalikeSwaps(w, buf[:0])
 	for x, a := range swaps {
-		total += variantCount(len(w)-a.width+a.with, cap-1)
+		total += variantCount(len(w)-a.width+len(a.with), cap-1)
 		if cap < 2 {
 			continue
 		}
@@ -283,34 +289,48 @@ func entryKeyCount(w string, cap int) int {
 // entryKeys calls f with every key protected domain w is indexed under,
 // with an edit cap of cap: see the comment above.
 func entryKeys(w string, cap int, f func(uint64)) {
-	var ph [maxDomainLen + 3]uint64
-	entryVariants(w, cap, func(s string, dels int) { deletionKeys(s, ph[:], dels, f) })
+	k := keyer{key: f}
+	k.entry(w, cap)
 }
 
-// entryVariants calls f with each string w is indexed as (w, and w with
-// look-alikes replaced) and the deletions its keys may have.
-func entryVariants(w string, cap int, f func(s string, dels int)) {
-	f(w, cap)
+// keyer makes the keys, or the heads, of the variants of protected
+// domains. (A method, not a callback, takes each variant: so the strings
+// it is given stay on the stack.)
+type keyer struct {
+	ph   [maxDomainLen + 3]uint64
+	key  func(uint64)             // called with each key, if not nil
+	head func(n int, c0, c1 byte) // called with each head, if not nil
+}
+
+// entry makes those of protected domain w with an edit cap of cap: w, and
+// w with look-alikes replaced, with their deletion variants.
+func (k *keyer) entry(w string, cap int) {
+	k.variants(w, cap)
 	if cap < 1 {
 		return
 	}
-	type swap struct {
-		i, width int
-		with     string
-	}
-	var buf [8]swap
-	swaps := buf[:0]
-	lookalikeSpans(w, func(i, width int, with string) { swaps = append(swaps, swap{i, width, with}) })
+	var buf [16]lookalikeSwap
+	swaps := lookalikeSwaps(w, buf[:0])
 	for x, a := range swaps {
-		f(w[:a.i]+a.with+w[a.i+a.width:], cap-1)
+		k.variants(w[:a.i]+a.with+w[a.i+a.width:], cap-1)
 		if cap < 2 {
 			continue
 		}
 		for _, b := range swaps[x+1:] {
 			if b.i >= a.i+a.width { // not overlapping
-				f(w[:a.i]+a.with+w[a.i+a.width:b.i]+b.with+w[b.i+b.width:], 0)
+				k.variants(w[:a.i]+a.with+w[a.i+a.width:b.i]+b.with+w[b.i+b.width:], 0)
 			}
 		}
+	}
+}
+
+// variants makes those of s with up to dels deletions.
+func (k *keyer) variants(s string, dels int) {
+	if k.key != nil {
+		deletionKeys(s, k.ph[:], dels, k.key)
+	}
+	if k.head != nil {
+		deletionHeads(s, dels, k.head)
 	}
 }
 
@@ -392,16 +412,14 @@ func (g *Guard) newNearIndex() nearIndex {
 		}
 	}
 	ix.heads = make([]uint64, 1<<headBits/64)
+	heads := keyer{head: func(n int, c0, c1 byte) {
+		b := headBit(n, c0, c1)
+		ix.heads[b/64] |= 1 << (b % 64)
+	}}
 	for i, e := range g.entries {
-		if e.IsSuffix() {
-			continue
+		if !e.IsSuffix() {
+			heads.entry(e.Name, int(g.caps[i]))
 		}
-		entryVariants(e.Name, int(g.caps[i]), func(s string, dels int) {
-			deletionHeads(s, dels, func(n int, c0, c1 byte) {
-				b := headBit(n, c0, c1)
-				ix.heads[b/64] |= 1 << (b % 64)
-			})
-		})
 	}
 	// About eight items a bucket. The keys are made in batches, ordered
 	// by partitionKeys, then counted or placed in a tight loop.
