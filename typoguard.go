@@ -25,7 +25,10 @@ type Guard struct {
 	caps       []uint8   // most edits in a near miss of each protected domain
 	suffixLens []int     // length of each protected domain's public suffix, with its dot
 	// names indexes every name the Guard knows: protected entries (a
-	// suffix without its dot), known-legitimate and same-owner domains.
+	// suffix without its dot), known-legitimate and same-owner domains,
+	// suffixes one slip from a protected one, and the delegated TLDs
+	// among all these, so that one right-to-left scan of a domain (scan)
+	// finds all a check needs to know of it.
 	names     nameTable[nameInfo]
 	tails     []string   // distinct public suffixes of entries, sorted
 	tailEnds  [4]uint64  // bit c is set when a tail ends with byte c

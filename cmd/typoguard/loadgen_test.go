@@ -3,15 +3,20 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -38,26 +43,84 @@ import (
 // (Go's netpoller sleeps in whole milliseconds): p99-due is an upper
 // bound. Any error or wrong answer fails the benchmark.
 //
+// Each runs against the server in the test process and against the
+// typoguard binary in a process of its own, as deployed (built once with
+// go build; its decision log goes through a pipe as it would to a log).
+//
 //	go test ./cmd/typoguard -run '^$' -bench Policy -benchtime 200000x -count 5
 func BenchmarkPolicy(b *testing.B) {
-	for _, rate := range []int{0, 20_000, 40_000} {
-		name := "rate=max"
-		if rate > 0 {
-			name = fmt.Sprintf("rate=%d", rate)
+	for _, server := range []string{"in-process", "process"} {
+		for _, rate := range []int{0, 20_000, 40_000} {
+			name := "rate=max"
+			if rate > 0 {
+				name = fmt.Sprintf("rate=%d", rate)
+			}
+			b.Run("server="+server+"/"+name, func(b *testing.B) {
+				var addr string
+				switch {
+				case *policyAddr != "":
+					addr = *policyAddr
+				case server == "process":
+					addr = startPolicyProcess(b)
+				default:
+					addr = startPolicy(b, nil, func(c *policyConfig) { c.logger = slog.New(slog.NewJSONHandler(io.Discard, nil)) }).addr
+				}
+				loadPolicy(b, addr, 50, rate)
+			})
 		}
-		b.Run(name, func(b *testing.B) { loadPolicy(b, 50, rate) })
 	}
 }
 
-var policyAddr = flag.String("policy-addr", "", "BenchmarkPolicy: load this running policy server (protecting the mil and providers presets, default templates) instead of one in the test process")
+var policyAddr = flag.String("policy-addr", "", "BenchmarkPolicy: load this running policy server (protecting the mil and providers presets, default templates) instead of starting one")
 
-// loadPolicy runs b.N requests over conns connections, at rate requests a
-// second in all (0: each as soon as the last is answered).
-func loadPolicy(b *testing.B, conns, rate int) {
-	addr := *policyAddr
-	if addr == "" {
-		addr = startPolicy(b, nil, func(c *policyConfig) { c.logger = slog.New(slog.NewJSONHandler(io.Discard, nil)) }).addr
+// policyBinary builds the typoguard binary once per test process.
+var policyBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "typoguard-bench")
+	if err != nil {
+		return "", err
 	}
+	bin := filepath.Join(dir, "typoguard")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// startPolicyProcess runs "typoguard policy" as deployed, in a process of
+// its own (default presets and templates, JSON decision log on standard
+// error, read and dropped here), and returns the address it listens on.
+func startPolicyProcess(b *testing.B) string {
+	bin, err := policyBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(bin, "policy", "-listen", "127.0.0.1:0", "-log", "json")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	})
+	br := bufio.NewReader(stderr)
+	line, err := br.ReadBytes('\n')
+	var started struct{ Msg, Address string }
+	if err != nil || json.Unmarshal(line, &started) != nil || started.Address == "" {
+		b.Fatalf("typoguard policy did not report its address: %q, %v", line, err)
+	}
+	go io.Copy(io.Discard, br) // the decision log
+	return started.Address
+}
+
+// loadPolicy runs b.N requests over conns connections to the policy
+// server at addr, at rate requests a second in all (0: each as soon as
+// the last is answered).
+func loadPolicy(b *testing.B, addr string, conns, rate int) {
 	type request struct{ req, reply []byte }
 	reqs := []request{
 		{[]byte(rcptRequest("john.doe@army.ml", "queue_id=4BCD12")), []byte("action=" + blockReply("john.doe@army.mil") + "\n\n")},
