@@ -44,6 +44,10 @@ const (
 	defaultMaxLine      = 4096
 	defaultMaxAttrs     = 100
 	defaultSocketMode   = 0o666
+	// The decision log is written in batches: a line at most 100 ms
+	// after it is logged, or once 64 KiB wait (a few hundred lines).
+	defaultLogDelay = 100 * time.Millisecond
+	logBatchSize    = 64 << 10
 )
 
 // maxEcho bounds how many characters of an address, or of any other
@@ -754,6 +758,7 @@ func servePolicy(ctx context.Context, args []string, stderr io.Writer, ready fun
 	fs.IntVar(&cfg.maxLine, "max-line", defaultMaxLine, "longest request line in `bytes`")
 	fs.IntVar(&cfg.maxAttrs, "max-attrs", defaultMaxAttrs, "most attributes in one `request`")
 	logFormat := fs.String("log", "text", "decision log on standard error: `text` or json")
+	logDelay := fs.Duration("log-delay", defaultLogDelay, "write decision log lines at most this `long` after they are logged, in batches; 0 writes each at once")
 	socketMode := fs.String("socket-mode", fmt.Sprintf("%04o", defaultSocketMode), "permissions of a unix: socket, `octal`")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage: typoguard policy [flags]
@@ -794,11 +799,16 @@ Flags:
 	default:
 		return usageErr(fmt.Errorf("-fail %q: want open or closed", *fail))
 	}
+	if *logDelay < 0 {
+		return usageErr(fmt.Errorf("-log-delay %v: want 0 or more", *logDelay))
+	}
+	lw := newLogWriter(stderr, *logDelay, logBatchSize)
+	defer lw.Flush()
 	switch *logFormat {
 	case "text":
-		cfg.logger = slog.New(slog.NewTextHandler(stderr, nil))
+		cfg.logger = slog.New(slog.NewTextHandler(lw, nil))
 	case "json":
-		cfg.logger = slog.New(slog.NewJSONHandler(stderr, nil))
+		cfg.logger = slog.New(slog.NewJSONHandler(lw, nil))
 	default:
 		return usageErr(fmt.Errorf("-log %q: want text or json", *logFormat))
 	}
@@ -819,6 +829,7 @@ Flags:
 		return err
 	}
 	cfg.logger.Info("policy: listening", "address", ln.Addr().String(), "fail", *fail)
+	lw.Flush() // the start is news at once
 	if ready != nil {
 		ready(ln.Addr())
 	}

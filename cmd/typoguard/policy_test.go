@@ -790,6 +790,7 @@ func TestPolicyCLI(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done)
 	assert.Contains(t, stderr.String(), `"msg":"policy: listening"`)
+	assert.Contains(t, stderr.String(), `"msg":"decision","recipient":"a@army.ml"`, "waiting log lines are written at the stop")
 	assert.Contains(t, stderr.String(), `"msg":"policy: stopped"`)
 }
 
@@ -852,6 +853,7 @@ func TestPolicyFlags(t *testing.T) {
 		"-max-attrs":    {"-max-attrs", "0"},
 		"-idle-timeout": {"-idle-timeout", "0s"},
 		"-socket-mode":  {"-socket-mode", "999"},
+		"-log-delay":    {"-log-delay", "-1s"},
 		"unexpected":    {"extra"},
 	}
 	for name, args := range bad {
@@ -861,7 +863,7 @@ func TestPolicyFlags(t *testing.T) {
 	}
 	code, _, stderr := runCLI(t, "", "policy", "-help")
 	assert.Equal(t, exitOK, code)
-	for _, want := range []string{"-listen", "-block-action", "-warn-action", "-fail", "-idle-timeout", "-max-conns", "-max-line", "-max-attrs", "-log", "-protect", "-preset", "{suggestion}", "docs/postfix.md"} {
+	for _, want := range []string{"-listen", "-block-action", "-warn-action", "-fail", "-idle-timeout", "-max-conns", "-max-line", "-max-attrs", "-log", "-log-delay", "-protect", "-preset", "{suggestion}", "docs/postfix.md"} {
 		assert.Contains(t, stderr, want)
 	}
 	code, stdout, _ := runCLI(t, "", "help")
