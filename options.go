@@ -230,8 +230,11 @@ func (c *config) build(protected []string) (*Guard, error) {
 	// suffixes one slip from them: suffixOf says delegated for every
 	// domain under each. ("x." stands for any label: a TLD with only
 	// wildcard rules, such as bd, is not a public suffix by itself.)
+	tlds := map[string]bool{}
 	for _, t := range slices.Concat(g.tails, slices.Collect(maps.Keys(slips))) {
-		tld := t[strings.LastIndexByte(t, '.')+1:]
+		tlds[t[strings.LastIndexByte(t, '.')+1:]] = true
+	}
+	for _, tld := range slices.Sorted(maps.Keys(tlds)) {
 		if _, icann := publicsuffix.PublicSuffix("x." + tld); icann {
 			info(tld).delegatedTLD = true
 		}
