@@ -204,7 +204,10 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// Candidate is a parsed, normalised address as a [Rule] sees it.
+// Candidate is a parsed, normalised address as a [Rule] sees it. A
+// Guard's own candidates also carry what it looked up about the domain,
+// once for all its rules; a Candidate built by hand (with field names)
+// works the same, only a little slower.
 type Candidate struct {
 	Local         string // local part, unquoted, as written
 	RawDomain     string // domain as written, without a trailing root dot
