@@ -13,7 +13,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -446,21 +445,19 @@ func (s *policyServer) decide(req *policyRequest) string {
 		action = s.warn.render(j)
 	}
 	if s.log.Enabled(context.Background(), slog.LevelInfo) {
-		// Attrs, not key-value pairs: nothing is boxed.
-		attrs := [...]slog.Attr{
+		// Attrs, not key-value pairs, in an array: nothing is boxed.
+		var buf [7]slog.Attr
+		attrs := append(buf[:0],
 			slog.String("recipient", req.recipient),
 			slog.String("verdict", j.verdict.String()),
 			slog.String("rule", j.rule),
 			slog.String("suggestion", j.suggestion),
-			slog.String("client_address", req.client),
-			slog.String("queue_id", req.queueID),
-			slog.String("action", action),
+			slog.String("client_address", req.client))
+		if req.queueID != "" {
+			attrs = append(attrs, slog.String("queue_id", req.queueID))
 		}
-		list := attrs[:]
-		if req.queueID == "" {
-			list = slices.Delete(list, 5, 6)
-		}
-		s.log.LogAttrs(context.Background(), slog.LevelInfo, "decision", list...)
+		attrs = append(attrs, slog.String("action", action))
+		s.log.LogAttrs(context.Background(), slog.LevelInfo, "decision", attrs...)
 	}
 	return action
 }
