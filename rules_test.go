@@ -44,3 +44,26 @@ func TestRulesWithHandMadeCandidates(t *testing.T) {
 		})
 	}
 }
+
+// TestDeliversMatchesPublicSuffix checks the Guard's memo of delegated
+// top-level domains against the public suffix list itself, on the odd
+// corners of the list: wildcard-only TLDs (bd, ck), an exception
+// (www.ck), private suffixes, undelegated names.
+func TestDeliversMatchesPublicSuffix(t *testing.T) {
+	g := MustNew([]string{"gmail.com", ".mil", "bank.bd", "site.ck", "corp.example", "shop.co.uk", "blog.blogspot.com", "home.local"})
+	memo := 0
+	for _, d := range []string{
+		"gmial.com", "x.y.com", "amry.mil", "army.ml", "bnak.bd", "x.bank.bd", "sitee.ck", "www.ck", "a.www.ck",
+		"corp.exmaple", "corp.example", "shopp.co.uk", "x.co.uk", "blogg.blogspot.com", "home.lcoal", "home.local",
+		"gmail.co", "gmail.cm", "gmail.om", "x.onion", "x.arpa", "x.xn--p1ai",
+	} {
+		c := g.candidate(addrSpec{local: "x", domain: d}, d, d)
+		_, want := c.Suffix()
+		assert.Equal(t, want, g.delivers(c), d)
+		assert.Equal(t, want, g.delivers(Candidate{Domain: d}), "%s, hand-made", d)
+		if c.delegated {
+			memo++
+		}
+	}
+	assert.GreaterOrEqual(t, memo, 12, "most of these TLDs are known to the Guard")
+}
