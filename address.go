@@ -47,8 +47,11 @@ func parseAddress(s string) (addrSpec, error) {
 	if len(s) > maxInputLen {
 		return addrSpec{}, wrap(ErrTooLong, "input longer than 4096 bytes", nil)
 	}
-	// The fast path accepts ASCII only, so valid UTF-8.
+	// The fast paths accept ASCII only, so valid UTF-8.
 	if a, ok := parsePlain(strings.TrimSpace(s)); ok {
+		return a, nil
+	}
+	if a, ok := parseNamed(strings.TrimSpace(s)); ok {
 		return a, nil
 	}
 	if !utf8.ValidString(s) {
@@ -99,6 +102,31 @@ func parsePlain(s string) (addrSpec, bool) {
 		}
 	}
 	return addrSpec{local: local, domain: domain, atom: true}, true
+}
+
+// parseNamed is the allocation-free path for the common name-addr:
+// "Jane Doe <jane@example.com>", a display name of atoms separated by
+// spaces (no quotes, comments or encoded words: net/mail reads those)
+// and a plain addr-spec. FuzzParseNamed checks it against net/mail.
+func parseNamed(s string) (addrSpec, bool) {
+	if len(s) < 2 || s[len(s)-1] != '>' {
+		return addrSpec{}, false
+	}
+	lt := strings.IndexByte(s, '<')
+	if lt < 0 {
+		return addrSpec{}, false
+	}
+	for i := 0; i < lt; i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+		case charClass[c]&classAtext == 0:
+			return addrSpec{}, false
+		case c == '=' && i+1 < lt && s[i+1] == '?':
+			return addrSpec{}, false // perhaps an RFC 2047 encoded word
+		}
+	}
+	return parsePlain(s[lt+1 : len(s)-1])
 }
 
 // parseLiteral accepts a dot-atom local part at a domain literal, which

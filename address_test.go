@@ -1,6 +1,7 @@
 package typoguard
 
 import (
+	"net/mail"
 	"slices"
 	"strings"
 	"testing"
@@ -24,6 +25,9 @@ func TestParseAddress(t *testing.T) {
 		{"postmaster@[192.0.2.1]", "postmaster", "[192.0.2.1]"},
 		{"jöhn@exämple.com", "jöhn", "exämple.com"},
 		{"a+b/c=d@x.y", "a+b/c=d", "x.y"},
+		{"Jane<jane@gmial.com>", "jane", "gmial.com"},
+		{"Jane  Q  Doe   <jane@gmial.com>", "jane", "gmial.com"},
+		{"=?utf-8?q?J=C3=A4ne?= <jane@gmial.com>", "jane", "gmial.com"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
@@ -33,7 +37,7 @@ func TestParseAddress(t *testing.T) {
 			assert.Equal(t, tc.domain, a.domain)
 		})
 	}
-	for _, bad := range []string{"", "x", "@x", "x@", "a@b@c", ".a@b", "a..b@c", "a.@b", "<a@b", "a@b>", "\x00@b"} {
+	for _, bad := range []string{"", "x", "@x", "x@", "a@b@c", ".a@b", "a..b@c", "a.@b", "<a@b", "a@b>", "\x00@b", "Jane <>", "Jane <a@b> x", "<<a@b>", "Jane <a@b>>"} {
 		_, err := parseAddress(bad)
 		assert.ErrorIs(t, err, ErrInvalidAddress, "%q", bad)
 	}
@@ -159,4 +163,45 @@ func checkFindings(t *testing.T, names map[string]bool, r Result) {
 	if r.Suggestion != "" {
 		assert.NotEqual(t, OK, r.Verdict)
 	}
+}
+
+// FuzzParseNamed checks the fast paths for "Name <addr-spec>" and bare
+// addr-specs against net/mail: whatever they accept with a valid domain
+// (the fast paths leave the domain's structure to normalizeDomain), net/mail
+// accepts, with the same local part and domain.
+func FuzzParseNamed(f *testing.F) {
+	for _, s := range []string{
+		"Jane Doe <jane@gmial.com>", "<a@b.c>", "Jane<a@b>", "a.b <c@d>", "=?x?= <a@b>", "J <a@b> ", "a@b", "a.b@c-d.e",
+		"a b c <x.y@z>", "!#$%&'*+/=?^_`{|}~ <a@b>", "a  <b@c>",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		trimmed := strings.TrimSpace(s)
+		for name, fast := range map[string]func(string) (addrSpec, bool){"parsePlain": parsePlain, "parseNamed": parseNamed} {
+			a, ok := fast(trimmed)
+			if !ok {
+				continue
+			}
+			if _, _, err := normalizeDomain(a.domain); err != nil {
+				continue // invalid either way
+			}
+			// typoguard accepts a root dot after the domain; net/mail does
+			// not: compare without it.
+			in := trimmed
+			if d, ok := strings.CutSuffix(a.domain, "."); ok {
+				at := strings.LastIndex(in, "@"+a.domain)
+				in = in[:at] + "@" + d + in[at+1+len(a.domain):]
+				a.domain = d
+			}
+			m, err := mail.ParseAddress(in)
+			if err != nil {
+				t.Fatalf("%s accepts %q, net/mail does not: %v", name, s, err)
+			}
+			want, err := splitAddrSpec(m.Address)
+			if err != nil || want.local != a.local || want.domain != a.domain {
+				t.Fatalf("%s: %q is %q at %q, net/mail says %q (%v)", name, s, a.local, a.domain, m.Address, err)
+			}
+		}
+	})
 }

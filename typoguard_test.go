@@ -451,7 +451,7 @@ func TestTrustsAndLegitimate(t *testing.T) {
 
 func TestCheckAllocs(t *testing.T) {
 	g := MustNew(slices.Concat(milEntries, providerEntries))
-	for _, addr := range []string{"john.doe@army.mil", "jane@gmail.com", "john@us.army.mil", "x@dtic.mil"} {
+	for _, addr := range []string{"john.doe@army.mil", "jane@gmail.com", "john@us.army.mil", "x@dtic.mil", "Jane Doe <jane@gmail.com>", "<x@army.mil>"} {
 		n := testing.AllocsPerRun(100, func() {
 			if _, err := g.Check(addr); err != nil {
 				t.Fatal(err)
