@@ -32,6 +32,24 @@ type checkOutput struct {
 	Error      string              `json:"error,omitempty"`
 }
 
+// newCheckOutput is the JSON form of r: findings [] when none, the error
+// as text.
+func newCheckOutput(r typoguard.Result) checkOutput {
+	out := checkOutput{
+		Address:    r.Input,
+		Verdict:    r.Verdict.String(),
+		Suggestion: r.Suggestion,
+		Findings:   r.Findings,
+	}
+	if out.Findings == nil {
+		out.Findings = []typoguard.Finding{}
+	}
+	if r.Err != nil {
+		out.Error = r.Err.Error()
+	}
+	return out
+}
+
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) (flagged bool, err error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -314,18 +332,7 @@ func (p *formatter) print(r typoguard.Result) {
 			p.buf = buf
 			return
 		}
-		out := checkOutput{
-			Address:    r.Input,
-			Verdict:    r.Verdict.String(),
-			Suggestion: r.Suggestion,
-			Findings:   r.Findings,
-		}
-		if out.Findings == nil {
-			out.Findings = []typoguard.Finding{}
-		}
-		if r.Err != nil {
-			out.Error = r.Err.Error()
-		}
+		out := newCheckOutput(r)
 		if p.enc == nil {
 			p.enc = json.NewEncoder(p)
 			p.enc.SetEscapeHTML(false)

@@ -24,13 +24,7 @@ import (
 // encodeLine is the reference for appendPlainJSON: checkOutput through
 // encoding/json, as the CLI writes results with findings.
 func encodeLine(t testing.TB, r typoguard.Result) []byte {
-	out := checkOutput{Address: r.Input, Verdict: r.Verdict.String(), Suggestion: r.Suggestion, Findings: r.Findings}
-	if out.Findings == nil {
-		out.Findings = []typoguard.Finding{}
-	}
-	if r.Err != nil {
-		out.Error = r.Err.Error()
-	}
+	out := newCheckOutput(r)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -65,21 +65,29 @@ type jsonLine struct {
 // object must have.
 func decodeLines(t *testing.T, out string) []jsonLine {
 	t.Helper()
-	var lines []jsonLine
+	return decodeJSONLines[jsonLine](t, out, "address", "verdict", "suggestion", "findings")
+}
+
+// decodeJSONLines decodes JSON Lines output strictly into T: every line
+// has each of the members keys, findings is [] when none (never null),
+// and no member is unknown to T.
+func decodeJSONLines[T any](t *testing.T, out string, keys ...string) []T {
+	t.Helper()
 	if out == "" {
 		return nil
 	}
 	require.True(t, strings.HasSuffix(out, "\n"), "JSON Lines output ends with a newline")
+	var lines []T
 	for i, raw := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
 		var members map[string]json.RawMessage
 		require.NoError(t, json.Unmarshal([]byte(raw), &members), "line %d: %s", i+1, raw)
-		for _, k := range []string{"address", "verdict", "suggestion", "findings"} {
+		for _, k := range keys {
 			require.Contains(t, members, k, "line %d: %s", i+1, raw)
 		}
 		require.NotEqual(t, "null", string(members["findings"]), "findings is [] when none, never null: %s", raw)
 		dec := json.NewDecoder(strings.NewReader(raw))
 		dec.DisallowUnknownFields()
-		var l jsonLine
+		var l T
 		require.NoError(t, dec.Decode(&l), "line %d: %s", i+1, raw)
 		lines = append(lines, l)
 	}

@@ -314,25 +314,13 @@ func (s *scanner) row(loc location, id, header string, r typoguard.Result) error
 		return nil
 	}
 	if s.json {
-		out := scanOutput{
-			File:      loc.file,
-			Message:   loc.n,
-			MessageID: id,
-			Header:    header,
-			checkOutput: checkOutput{
-				Address:    r.Input,
-				Verdict:    r.Verdict.String(),
-				Suggestion: r.Suggestion,
-				Findings:   r.Findings,
-			},
-		}
-		if out.Findings == nil {
-			out.Findings = []typoguard.Finding{}
-		}
-		if r.Err != nil {
-			out.Error = r.Err.Error()
-		}
-		return s.encode(out)
+		return s.encode(scanOutput{
+			File:        loc.file,
+			Message:     loc.n,
+			MessageID:   id,
+			Header:      header,
+			checkOutput: newCheckOutput(r),
+		})
 	}
 	if _, err := fmt.Fprintf(s.w, "%s %s %-3s ", loc, orDash(id), header); err != nil {
 		return err

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -37,25 +36,7 @@ type scanLine struct {
 
 func decodeScan(t *testing.T, out string) []scanLine {
 	t.Helper()
-	if out == "" {
-		return nil
-	}
-	require.True(t, strings.HasSuffix(out, "\n"), "JSON Lines output ends with a newline")
-	var lines []scanLine
-	for i, raw := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		var members map[string]json.RawMessage
-		require.NoError(t, json.Unmarshal([]byte(raw), &members), "line %d: %s", i+1, raw)
-		for _, k := range []string{"file", "message", "message_id", "header", "address", "verdict", "suggestion", "findings"} {
-			require.Contains(t, members, k, "line %d: %s", i+1, raw)
-		}
-		require.NotEqual(t, "null", string(members["findings"]), "findings is [] when none: %s", raw)
-		dec := json.NewDecoder(strings.NewReader(raw))
-		dec.DisallowUnknownFields()
-		var l scanLine
-		require.NoError(t, dec.Decode(&l), "line %d: %s", i+1, raw)
-		lines = append(lines, l)
-	}
-	return lines
+	return decodeJSONLines[scanLine](t, out, "file", "message", "message_id", "header", "address", "verdict", "suggestion", "findings")
 }
 
 // row is the part of a scan line most tests compare.
