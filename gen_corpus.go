@@ -510,16 +510,7 @@ func providersScenario(k knowledge) *scenario {
 	}
 	legit = append(legit, providerLegit...)
 	s.legitD = uniqueExcept(legit, protectedSet)
-	legitSet := setOf(s.legitD)
-	for _, d := range uniqueExcept(ordinaryDomains, protectedSet) {
-		switch {
-		case legitSet[d]:
-		case s.near(d):
-			s.legitD = append(s.legitD, d)
-		default:
-			s.ordD = append(s.ordD, d)
-		}
-	}
+	s.addOrdinary(uniqueExcept(ordinaryDomains, protectedSet))
 	s.oddD = append(append(slices.Clone(prov), s.ordD...), s.legitD[:20]...)
 	return s
 }
@@ -565,22 +556,13 @@ func milScenario(k knowledge) *scenario {
 	}
 	s.subD = uniqueExcept(append(s.subD, realMil...), protectedSet)
 	s.legitD = uniqueExcept(milLegit, nil)
-	legitSet := setOf(s.legitD)
 	// Ordinary for the military: the ordinary list plus the mail
 	// providers people write to from .mil.
 	var pool []string
 	pool = append(pool, ordinaryDomains...)
 	pool = append(pool, typoguard.MailProviders()...)
 	pool = append(pool, k.legitimate...)
-	for _, d := range uniqueExcept(pool, protectedSet) {
-		switch {
-		case legitSet[d]:
-		case s.near(d):
-			s.legitD = append(s.legitD, d)
-		default:
-			s.ordD = append(s.ordD, d)
-		}
-	}
+	s.addOrdinary(uniqueExcept(pool, protectedSet))
 	s.oddD = append(append(slices.Clone(s.exactD), s.subD...), s.ordD...)
 	return s
 }
@@ -616,6 +598,21 @@ func newScenario(name string, protected []string, k knowledge) *scenario {
 		s.realSet[n+".mil"] = true
 	}
 	return s
+}
+
+// addOrdinary sorts ordinary domains, those not already legitimate, into
+// the hard look-alikes (see near), which count as legitimate, and the rest.
+func (s *scenario) addOrdinary(domains []string) {
+	legitSet := setOf(s.legitD)
+	for _, d := range domains {
+		switch {
+		case legitSet[d]:
+		case s.near(d):
+			s.legitD = append(s.legitD, d)
+		default:
+			s.ordD = append(s.ordD, d)
+		}
+	}
 }
 
 // near reports whether d is a hard look-alike of a protected domain, a

@@ -168,9 +168,8 @@ func suffixSlip(g *Guard, c Candidate) []Finding {
 			}
 			checked = true
 		}
-		// A temporary string, not kept, unless the slip is a finding.
-		e, ok := g.Trusts(prefix + label + "." + tail)
-		if !ok || e.IsSuffix() && !g.KnownName(tail, label) {
+		e, ok := slipTarget(g, prefix, label, tail)
+		if !ok {
 			continue
 		}
 		intended := prefix + label + "." + tail
@@ -246,8 +245,8 @@ func appendedLabel(g *Guard, c Candidate) []Finding {
 			}
 			checked = true
 		}
-		e, ok := g.Trusts(prefix + name + "." + tail)
-		if !ok || e.IsSuffix() && !g.KnownName(tail, name) {
+		e, ok := slipTarget(g, prefix, name, tail)
+		if !ok {
 			continue
 		}
 		intended := prefix + name + "." + tail
@@ -261,6 +260,15 @@ func appendedLabel(g *Guard, c Candidate) []Finding {
 		})
 	}
 	return out
+}
+
+// slipTarget reports whether prefix+name+"."+tail, the domain a slip was
+// probably meant for, is one to suggest: trusted, and under a protected
+// suffix only when name is known there. It returns the trusting entry.
+func slipTarget(g *Guard, prefix, name, tail string) (Entry, bool) {
+	// A temporary string, not kept: the caller builds the suggestion.
+	e, ok := g.Trusts(prefix + name + "." + tail)
+	return e, ok && (!e.IsSuffix() || g.KnownName(tail, name))
 }
 
 // nearSomeSuffix reports whether a protected suffix is one slip from a
